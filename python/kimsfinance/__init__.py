@@ -1,0 +1,37 @@
+"""kimsfinance: fast, leak-free financial charts, drawn by a Rust core.
+
+A drop-in replacement for the Python ``kimsfinance`` package. Heavy optional libraries
+(polars, pandas, Pillow) are imported only when a function needs them.
+"""
+
+from __future__ import annotations
+
+from . import _native
+from .core import (
+    ConfigurationError,
+    DataValidationError,
+    EngineError,
+    GPUNotAvailableError,
+    KimsFinanceError,
+    OperationNotSupportedError,
+)
+
+__version__: str = _native.__version__
+version = __version__
+
+__all__ = [
+    "__version__",
+    "version",
+    "info",
+    "KimsFinanceError",
+    "GPUNotAvailableError",
+    "DataValidationError",
+    "EngineError",
+    "OperationNotSupportedError",
+    "ConfigurationError",
+]
+
+
+def info() -> dict:
+    """Version and build facts, for bug reports."""
+    return {"version": __version__, "native_module": _native.__name__, "engine": "rust"}

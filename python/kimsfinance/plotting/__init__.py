@@ -1,0 +1,18 @@
+"""Chart renderers and output helpers.
+
+Every renderer validates its arguments, hands borrowed column views to the native core,
+which draws with the GIL released, and wraps the pixels it gets back without copying them.
+"""
+
+from __future__ import annotations
+
+from .output import render_and_save, save_chart
+from .raster import render_hollow_candles, render_ohlcv_chart, render_to_array
+
+__all__ = [
+    "save_chart",
+    "render_ohlcv_chart",
+    "render_hollow_candles",
+    "render_to_array",
+    "render_and_save",
+]

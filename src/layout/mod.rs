@@ -1,0 +1,272 @@
+//! Layout stage: the geometry every chart type shares, computed once and drawn by any back end.
+//!
+//! This stage turns prices, volumes and indices into pixel coordinates. It reproduces the
+//! original library's arithmetic operation for operation (same float expressions, truncation
+//! toward zero) because pixel parity depends on every rounding. It never draws, never allocates
+//! per candle and never reads Python objects.
+
+use crate::errors::{Error, Result};
+use crate::input::Ohlcv;
+
+/// Smallest accepted image side, in pixels.
+pub const MIN_SIDE: u32 = 100;
+/// Largest accepted image side, in pixels.
+pub const MAX_SIDE: u32 = 8192;
+
+/// Truncates toward zero like Python's `int()` / numpy's `astype(int)`, saturating at the i32
+/// range (and mapping NaN to 0) instead of wrapping.
+#[inline]
+pub fn trunc(value: f64) -> i32 {
+    value as i32
+}
+
+/// A validated image size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartSize {
+    /// Width in pixels, 100..=8192.
+    pub width: u32,
+    /// Height in pixels, 100..=8192.
+    pub height: u32,
+}
+
+impl ChartSize {
+    /// Checks both sides against the accepted range.
+    pub fn new(width: i64, height: i64) -> Result<Self> {
+        let check = |name: &str, value: i64| -> Result<u32> {
+            if (MIN_SIDE as i64..=MAX_SIDE as i64).contains(&value) {
+                Ok(value as u32)
+            } else {
+                Err(Error::invalid(format!(
+                    "{name} must be between {MIN_SIDE} and {MAX_SIDE} pixels, got {value}."
+                )))
+            }
+        };
+        Ok(ChartSize { width: check("width", width)?, height: check("height", height)? })
+    }
+}
+
+/// The price panel on top (70 % of the height) and the volume panel under it (30 %).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panels {
+    /// Image height.
+    pub height: i32,
+    /// Height of the price panel: the lowest price maps to this row.
+    pub price_height: i32,
+    /// Height of the volume panel; bars grow upward from row `height`.
+    pub volume_height: i32,
+}
+
+impl Panels {
+    /// The standard 70/30 split of an image `height` pixels tall.
+    pub fn split(height: u32) -> Self {
+        let height_f = height as f64;
+        Panels {
+            height: height as i32,
+            price_height: trunc(height_f * 0.7),
+            volume_height: trunc(height_f * 0.3),
+        }
+    }
+
+    /// Rows of the nine horizontal grid lines dividing the price panel in tenths.
+    pub fn grid_rows(&self) -> impl Iterator<Item = i32> {
+        let price_height = self.price_height;
+        (1..10).map(move |i| (i * price_height).div_euclid(10))
+    }
+}
+
+/// How a scaled price becomes a row; the original used two forms that differ by one pixel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YRounding {
+    /// `trunc(ch - scaled)`: the vectorised form.
+    Batch,
+    /// `ch - trunc(scaled)`: the candle-by-candle form.
+    Sequential,
+}
+
+/// Maps prices to rows of the price panel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PriceScale {
+    min: f64,
+    range: f64,
+    panel_height: i32,
+}
+
+impl PriceScale {
+    /// The scale spanning the lowest low to the highest high of the drawable candles (all four
+    /// prices finite). When no candle is drawable, or all prices are equal, every price maps to
+    /// the middle of the panel.
+    pub fn from_candles(data: &Ohlcv<'_>, panel_height: i32) -> Self {
+        let mut min = f64::INFINITY;
+        let mut max = f64::NEG_INFINITY;
+        for index in 0..data.len() {
+            let prices = data.prices(index);
+            if prices.iter().all(|price| price.is_finite()) {
+                min = min.min(prices[2]);
+                max = max.max(prices[1]);
+            }
+        }
+        Self::from_bounds(min, max, panel_height)
+    }
+
+    /// The scale mapping `min` to the bottom row and `max` to row 0.
+    pub fn from_bounds(min: f64, max: f64, panel_height: i32) -> Self {
+        let range = max - min;
+        if range.is_finite() && range > 0.0 {
+            PriceScale { min, range, panel_height }
+        } else {
+            PriceScale { min: 0.0, range: 0.0, panel_height }
+        }
+    }
+
+    /// Whether every price maps to the middle of the panel.
+    pub fn is_flat(&self) -> bool {
+        self.range == 0.0
+    }
+
+    /// The row of `price`, rounded as `rounding` says.
+    #[inline]
+    pub fn y(&self, price: f64, rounding: YRounding) -> i32 {
+        if self.is_flat() {
+            return self.panel_height / 2;
+        }
+        let panel = self.panel_height as f64;
+        let scaled = (price - self.min) / self.range * panel;
+        match rounding {
+            YRounding::Batch => trunc(panel - scaled),
+            YRounding::Sequential => self.panel_height - trunc(scaled),
+        }
+    }
+}
+
+/// Maps volumes to bar heights in the volume panel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VolumeScale {
+    max: f64,
+    panel_height: i32,
+}
+
+impl VolumeScale {
+    /// The scale where the largest finite volume of a drawable candle fills the panel.
+    pub fn from_candles(data: &Ohlcv<'_>, panel_height: i32) -> Self {
+        let mut max = 0.0f64;
+        for index in 0..data.len() {
+            let volume = data.volume.get(index);
+            if volume.is_finite() && data.prices(index).iter().all(|price| price.is_finite()) {
+                max = max.max(volume);
+            }
+        }
+        VolumeScale { max, panel_height }
+    }
+
+    /// Height in rows of a bar for `volume`; 0 when the volume is not finite or all are 0.
+    #[inline]
+    pub fn height(&self, volume: f64) -> i32 {
+        if self.max > 0.0 && volume.is_finite() {
+            trunc(volume / self.max * self.panel_height as f64)
+        } else {
+            0
+        }
+    }
+}
+
+/// Horizontal geometry of candle-shaped items: slot `W/(n+1)`, 80 % of it filled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CandleSlots {
+    /// Width of one slot (`W/(n+1)`); the right-most slot stays empty.
+    pub slot_width: f64,
+    spacing: f64,
+    bar_width: f64,
+    /// Width in columns of the wick line.
+    pub wick_width: i32,
+}
+
+/// Columns covered by one candle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CandleColumns {
+    /// First column of the body and volume bar.
+    pub start: i32,
+    /// Last column of the body and volume bar (inclusive).
+    pub end: i32,
+    /// Column the wick is centred on.
+    pub center: i32,
+}
+
+impl CandleSlots {
+    /// Slots for `count` candles across `width` pixels, with the wick at `wick_width_ratio` of the
+    /// body width (capped at 10 %, at least one pixel).
+    pub fn new(width: u32, count: usize, wick_width_ratio: f64) -> Self {
+        let slot_width = width as f64 / (count as f64 + 1.0);
+        let spacing = 0.2 * slot_width;
+        let bar_width = slot_width - spacing;
+        let wick_width = trunc(bar_width * wick_width_ratio).min(trunc(bar_width * 0.1)).max(1);
+        CandleSlots { slot_width, spacing, bar_width, wick_width }
+    }
+
+    /// The columns of candle `index`.
+    #[inline]
+    pub fn columns(&self, index: usize) -> CandleColumns {
+        let start = trunc(index as f64 * self.slot_width + self.spacing / 2.0);
+        CandleColumns {
+            start,
+            end: trunc(start as f64 + self.bar_width),
+            center: trunc(start as f64 + self.bar_width / 2.0),
+        }
+    }
+}
+
+/// Columns of the vertical grid lines: one at the left edge of every `max(1, n/20)`-th slot.
+pub fn grid_columns(count: usize, slot_width: f64) -> impl Iterator<Item = i32> {
+    let step = (count / 20).max(1);
+    (0..count).step_by(step).map(move |index| trunc(index as f64 * slot_width))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_outside_range_names_the_side_and_value() {
+        let error = ChartSize::new(99, 500).unwrap_err();
+        assert_eq!(error.to_string(), "width must be between 100 and 8192 pixels, got 99.");
+        assert!(ChartSize::new(100, 8193).unwrap_err().to_string().contains("height"));
+        assert!(ChartSize::new(8192, 100).is_ok());
+    }
+
+    #[test]
+    fn panels_use_float_products_like_the_original() {
+        // 600 * 0.7 is 419.99999999999994 in binary floating point.
+        assert_eq!(Panels::split(600).price_height, 419);
+        assert_eq!(Panels::split(1080).price_height, 756);
+        assert_eq!(Panels::split(1080).volume_height, 324);
+    }
+
+    #[test]
+    fn the_two_roundings_differ_on_fractional_rows() {
+        let scale = PriceScale::from_bounds(0.0, 3.0, 100);
+        assert_eq!(scale.y(1.0, YRounding::Batch), 66);
+        assert_eq!(scale.y(1.0, YRounding::Sequential), 67);
+        assert_eq!(scale.y(3.0, YRounding::Batch), 0);
+        assert_eq!(scale.y(0.0, YRounding::Sequential), 100);
+    }
+
+    #[test]
+    fn flat_prices_map_to_the_middle() {
+        let scale = PriceScale::from_bounds(5.0, 5.0, 101);
+        assert!(scale.is_flat());
+        assert_eq!(scale.y(5.0, YRounding::Batch), 50);
+    }
+
+    #[test]
+    fn wick_width_is_capped_at_ten_percent() {
+        let slots = CandleSlots::new(1000, 9, 0.5);
+        // slot 100, bar 80: 10 % is 8.
+        assert_eq!(slots.wick_width, 8);
+        assert_eq!(CandleSlots::new(1000, 999, 0.1).wick_width, 1);
+    }
+
+    #[test]
+    fn grid_columns_step_through_the_slots() {
+        let columns: Vec<i32> = grid_columns(45, 10.0).collect();
+        assert_eq!(columns, vec![0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 220, 240, 260, 280, 300, 320, 340, 360, 380, 400, 420, 440]);
+    }
+}

@@ -1,0 +1,25 @@
+//! kimsfinance-rs: the native core behind the `kimsfinance` Python package.
+//!
+//! Data flows through the stages in this order, one module each:
+//! [`input`] (borrowed column views) → [`layout`] (shared geometry) → [`raster`] (pixels) →
+//! [`encode`] (image files). [`style`] holds colours and themes, [`stats`] receives timing
+//! events, [`errors`] is the one error type, and [`bindings`] is the only module that knows
+//! about Python.
+
+// pub mod encode; (being written)
+pub mod errors;
+pub mod input;
+pub mod layout;
+pub mod raster;
+pub mod stats;
+pub mod style;
+
+mod bindings;
+
+use pyo3::prelude::*;
+
+/// The `kimsfinance._native` extension module.
+#[pymodule]
+fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    bindings::register(module)
+}

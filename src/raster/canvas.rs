@@ -1,0 +1,174 @@
+//! A straight-RGBA (or RGB) pixel buffer with the few primitives the charts need.
+//!
+//! Primitives overwrite pixels with the exact colour, alpha included, and never blend: this is
+//! what the original library's images contain, and it makes every pixel predictable. Shapes are
+//! clipped to the canvas; coordinates outside it are not an error.
+
+use crate::layout::ChartSize;
+use crate::style::Rgba;
+
+/// Pixel layout of a canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channels {
+    /// Three bytes per pixel, opaque.
+    Rgb = 3,
+    /// Four bytes per pixel, straight alpha.
+    Rgba = 4,
+}
+
+/// An image being drawn, row-major with no padding.
+#[derive(Debug, Clone)]
+pub struct Canvas {
+    width: i32,
+    height: i32,
+    channels: Channels,
+    pixels: Vec<u8>,
+}
+
+impl Canvas {
+    /// A canvas of `size` filled with `background`.
+    pub fn new(size: ChartSize, channels: Channels, background: Rgba) -> Self {
+        let stride = channels as usize;
+        let mut pixels = Vec::with_capacity(size.width as usize * size.height as usize * stride);
+        let pixel = &background[..stride];
+        for _ in 0..size.width as usize * size.height as usize {
+            pixels.extend_from_slice(pixel);
+        }
+        Canvas { width: size.width as i32, height: size.height as i32, channels, pixels }
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width as u32
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height as u32
+    }
+
+    /// Bytes per pixel.
+    pub fn channels(&self) -> Channels {
+        self.channels
+    }
+
+    /// The pixels, row-major.
+    pub fn pixels(&self) -> &[u8] {
+        &self.pixels
+    }
+
+    /// Gives up the pixel buffer without copying it.
+    pub fn into_pixels(self) -> Vec<u8> {
+        self.pixels
+    }
+
+    /// The colour at (`x`, `y`), for tests.
+    pub fn pixel(&self, x: u32, y: u32) -> &[u8] {
+        let stride = self.channels as usize;
+        let start = (y as usize * self.width as usize + x as usize) * stride;
+        &self.pixels[start..start + stride]
+    }
+
+    /// Fills the rectangle with corners (`x0`, `y0`) and (`x1`, `y1`), both included.
+    pub fn fill_rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: Rgba) {
+        let (x0, x1) = (x0.max(0), x1.min(self.width - 1));
+        let (y0, y1) = (y0.max(0), y1.min(self.height - 1));
+        if x0 > x1 || y0 > y1 {
+            return;
+        }
+        let stride = self.channels as usize;
+        let color = &color[..stride];
+        let row_bytes = self.width as usize * stride;
+        let (first, last) = (x0 as usize * stride, (x1 as usize + 1) * stride);
+        for y in y0 as usize..=y1 as usize {
+            let row = &mut self.pixels[y * row_bytes..(y + 1) * row_bytes];
+            for pixel in row[first..last].chunks_exact_mut(stride) {
+                pixel.copy_from_slice(color);
+            }
+        }
+    }
+
+    /// Draws the one-pixel border of the rectangle with corners (`x0`, `y0`), (`x1`, `y1`).
+    pub fn outline_rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: Rgba) {
+        self.fill_rect(x0, y0, x1, y0, color);
+        self.fill_rect(x0, y1, x1, y1, color);
+        self.fill_rect(x0, y0, x0, y1, color);
+        self.fill_rect(x1, y0, x1, y1, color);
+    }
+
+    /// Draws a vertical line from row `y0` to row `y1` (both included) centred on column `x`.
+    ///
+    /// A line `width` pixels wide covers columns `x - (width-1)/2 ..= x + width/2`: odd widths are
+    /// centred, even ones lean right. A line of zero length is a single pixel whatever the
+    /// width; both rules are how Pillow draws lines, which the original library used.
+    pub fn vertical_line(&mut self, x: i32, y0: i32, y1: i32, width: i32, color: Rgba) {
+        if y0 == y1 {
+            self.fill_rect(x, y0, x, y0, color);
+            return;
+        }
+        let (top, bottom) = if y0 <= y1 { (y0, y1) } else { (y1, y0) };
+        let width = width.max(1);
+        self.fill_rect(x - (width - 1) / 2, top, x + width / 2, bottom, color);
+    }
+
+    /// Draws a one-pixel horizontal line on row `y` from column `x0` to `x1`, both included.
+    pub fn horizontal_line(&mut self, y: i32, x0: i32, x1: i32, color: Rgba) {
+        self.fill_rect(x0.min(x1), y, x0.max(x1), y, color);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn canvas() -> Canvas {
+        Canvas::new(ChartSize { width: 100, height: 100 }, Channels::Rgba, [0, 0, 0, 255])
+    }
+
+    fn painted(canvas: &Canvas) -> Vec<(u32, u32)> {
+        let mut points = Vec::new();
+        for y in 0..canvas.height() {
+            for x in 0..canvas.width() {
+                if canvas.pixel(x, y) != [0, 0, 0, 255] {
+                    points.push((x, y));
+                }
+            }
+        }
+        points
+    }
+
+    #[test]
+    fn wide_vertical_lines_lean_right_on_even_widths() {
+        for (width, first, last) in [(1, 10, 10), (2, 10, 11), (3, 9, 11), (4, 9, 12), (5, 8, 12)] {
+            let mut canvas = canvas();
+            canvas.vertical_line(10, 5, 12, width, [9, 9, 9, 9]);
+            let points = painted(&canvas);
+            assert_eq!(points.len() as i32, (last - first + 1) * 8, "width {width}");
+            assert!(points.iter().all(|&(x, y)| (first..=last).contains(&(x as i32))
+                && (5..=12).contains(&y)));
+        }
+    }
+
+    #[test]
+    fn zero_length_line_is_one_pixel() {
+        let mut canvas = canvas();
+        canvas.vertical_line(10, 5, 5, 7, [1, 2, 3, 4]);
+        assert_eq!(painted(&canvas), vec![(10, 5)]);
+        assert_eq!(canvas.pixel(10, 5), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn shapes_are_clipped_not_rejected() {
+        let mut canvas = canvas();
+        canvas.fill_rect(-5, 95, 3, 200, [1, 1, 1, 255]);
+        assert_eq!(painted(&canvas).len(), 4 * 5);
+    }
+
+    #[test]
+    fn colours_are_written_without_blending() {
+        let mut canvas = canvas();
+        canvas.horizontal_line(3, 0, 100, [51, 51, 51, 64]);
+        assert_eq!(canvas.pixel(0, 3), [51, 51, 51, 64]);
+        assert_eq!(canvas.pixel(99, 3), [51, 51, 51, 64]);
+    }
+}

@@ -1,0 +1,10 @@
+//! Raster stage: draws laid-out charts into pixel buffers.
+//!
+//! Each chart type takes borrowed input and options and returns a [`Canvas`] that owns its
+//! pixels, ready to hand to Python or to an encoder without copying. Nothing here touches
+//! Python, so callers run it with the GIL released.
+
+pub mod canvas;
+pub mod candles;
+
+pub use canvas::{Canvas, Channels};
