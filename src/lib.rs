@@ -6,7 +6,7 @@
 //! events, [`errors`] is the one error type, and [`bindings`] is the only module that knows
 //! about Python.
 
-// pub mod encode; (being written)
+pub mod encode;
 pub mod errors;
 pub mod input;
 pub mod layout;

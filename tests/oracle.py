@@ -6,12 +6,24 @@ every chart type with Pillow's ``ImageDraw`` and numpy, so that tests can genera
 expected pixels for *random* inputs (any row count, size, theme and colour overrides) and
 compare the Rust renderer against them. No code of the original was consulted or copied.
 
-The model is checked against the original's recorded outputs in ``tests/data`` by
-``tests/test_oracle_matches_reference.py``; where the description left a choice open, the
-reference images decided it, and the choice is noted beside the code that makes it.
+``tests/test_oracle_matches_reference.py`` checks the model against the original's recorded
+outputs in ``tests/data``: every recorded image is reproduced exactly. Points the description
+left open, and what the recorded images settled (a different choice changes pixels there):
 
-Arithmetic is kept in float64 with the same order of operations as the description gives,
-because a different order can move a coordinate by one pixel.
+* Candle x: ``x_end = trunc(x_start + bar_width)`` and ``x_center = trunc(x_start +
+  bar_width / 2)`` use the already *truncated* ``x_start``; OHLC ticks likewise use the
+  truncated ``x_center`` (``trunc(x_center -/+ 0.4 * slot)``); line-chart volume bars use
+  ``trunc(x_start + 0.8 * slot)`` on the truncated start, and so does Renko's ``x_end``.
+* ``scaled(p) = (p - min) / range * ch``, evaluated left to right; ``(p - min) * (ch / range)``
+  moves a pixel in the recorded images, other orders were not told apart by them.
+* Vertical grid lines sit at ``trunc(i * slot)`` (rounding instead changes pixels).
+* Hollow bullish bodies are a 1-px outline with no fill, so the wick shows through.
+* Batch mode draws every bullish candle (index order) before every bearish one.
+* P&F box centre is the box price itself; X lines and O ellipse outlines are 2 px wide.
+* Auto box sizes use the ATR seeded with row 0's ``high - low``; alpha ``1/14`` (not
+  ``2/15``, not Wilder's SMA-seeded form) is what the recorded P&F image needs.
+
+Within one candle the wick, body and volume bar share a colour, so their order never shows.
 """
 
 from __future__ import annotations
@@ -87,7 +99,7 @@ def as_arrays(*arrays: Any) -> list[np.ndarray]:
     return [np.asarray(a) for a in arrays]
 
 
-def price_scale(low: np.ndarray, high: np.ndarray, ch: int) -> tuple[float, float]:
+def price_scale(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
     """Return ``(price_min, price_range)`` from plain NaN-propagating min/max."""
     price_min = np.min(low)
     price_max = np.max(high)
@@ -111,7 +123,7 @@ def to_int(values: Any, dtype: type = np.int64) -> np.ndarray:
 
 
 def y_batch(price: np.ndarray, price_min: float, price_range: float, ch: int) -> np.ndarray:
-    """Batch rounding ``trunc(ch - scaled(p))``, cast straight to int32 as the original stores it."""
+    """Batch rounding ``trunc(ch - scaled(p))``, cast straight to int32 like the original."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return to_int(ch - scaled(price, price_min, price_range, ch), np.int32)
 
@@ -155,8 +167,8 @@ def _candle_geometry(n: int, width: int, wick_width_ratio: float) -> dict[str, A
     spacing = candle_width * 0.2
     bar_width = candle_width - spacing
     idx = np.arange(n, dtype=np.float64)
-    x_start_f = idx * candle_width + spacing / 2
-    x_start = to_int(x_start_f)
+    x_start = to_int(idx * candle_width + spacing / 2)
+    # Both derive from the truncated start, not the exact one (the reference images say so).
     x_end = to_int(x_start + bar_width)
     x_center = to_int(x_start + bar_width / 2)
     wick = max(1, min(int(bar_width * wick_width_ratio), int(bar_width * 0.1)))
@@ -176,7 +188,7 @@ def _render_candle_family(
     close: Any,
     volume: Any,
     *,
-    hollow: bool,
+    hollow_bodies: bool,
     width: int,
     height: int,
     theme: str,
@@ -198,7 +210,7 @@ def _render_candle_family(
     n = len(close)
     ch = int(height * 0.7)
     vh = int(height * 0.3)
-    price_min, price_range = price_scale(low, high, ch)
+    price_min, price_range = price_scale(low, high)
     geo = _candle_geometry(n, width, wick_width_ratio)
 
     if use_batch_drawing is None:
@@ -233,11 +245,11 @@ def _render_candle_family(
         )
         body_top = int(min(y_open[i], y_close[i]))
         body_bottom = int(max(y_open[i], y_close[i]))
-        if hollow and up:
+        if hollow_bodies and up:
             draw.rectangle(
                 [x_start, body_top, x_end, body_bottom], fill=None, outline=color, width=1
             )
-        elif hollow:
+        elif hollow_bodies:
             draw.rectangle(
                 [x_start, body_top, x_end, body_bottom], fill=color, outline=color, width=1
             )
@@ -266,8 +278,8 @@ def candles(
 ) -> Image.Image:
     """Expected image of ``render_ohlcv_chart`` (spec 4.1, 4.2)."""
     return _render_candle_family(
-        open_, high, low, close, volume, hollow=False, width=width, height=height, theme=theme,
-        bg_color=bg_color, up_color=up_color, down_color=down_color,
+        open_, high, low, close, volume, hollow_bodies=False, width=width, height=height,
+        theme=theme, bg_color=bg_color, up_color=up_color, down_color=down_color,
         wick_width_ratio=wick_width_ratio, enable_antialiasing=enable_antialiasing,
         show_grid=show_grid, use_batch_drawing=use_batch_drawing,
     )  # fmt: skip
@@ -292,8 +304,8 @@ def hollow(
 ) -> Image.Image:
     """Expected image of ``render_hollow_candles`` (spec 4.5)."""
     return _render_candle_family(
-        open_, high, low, close, volume, hollow=True, width=width, height=height, theme=theme,
-        bg_color=bg_color, up_color=up_color, down_color=down_color,
+        open_, high, low, close, volume, hollow_bodies=True, width=width, height=height,
+        theme=theme, bg_color=bg_color, up_color=up_color, down_color=down_color,
         wick_width_ratio=wick_width_ratio, enable_antialiasing=enable_antialiasing,
         show_grid=show_grid, use_batch_drawing=use_batch_drawing,
     )  # fmt: skip
@@ -329,11 +341,12 @@ def ohlc_bars(
     n = len(close)
     ch = int(height * 0.7)
     vh = int(height * 0.3)
-    price_min, price_range = price_scale(low, high, ch)
+    price_min, price_range = price_scale(low, high)
     bar_width = width / (n + 1)
     tick = bar_width * 0.4
     idx = np.arange(n, dtype=np.float64)
     x_center = to_int((idx + 0.5) * bar_width)
+    # Ticks hang off the truncated centre, not the exact one (the reference images say so).
     x_left = to_int(x_center - tick)
     x_right = to_int(x_center + tick)
     vol_left = to_int((idx + 0.25) * bar_width)
@@ -392,7 +405,7 @@ def line(
     n = len(close)
     ch = int(height * 0.7)
     vh = int(height * 0.3)
-    price_min, price_range = price_scale(low, high, ch)
+    price_min, price_range = price_scale(low, high)
     spacing = width / (n + 1)
     idx = np.arange(n, dtype=np.float64)
     xs = to_int((idx + 0.5) * spacing)
@@ -405,6 +418,8 @@ def line(
     if show_grid:
         draw_grid(draw, width, ch, n, spacing, colors["grid"])
 
+    # The translucent area goes under the line (drawing it after changes the reference image);
+    # RGB mode has no alpha to give it, so the original skips it there.
     if fill_area and rgba:
         fill = (color[0], color[1], color[2], LINE_FILL_ALPHA)
         draw.polygon(points + [(points[-1][0], ch), (points[0][0], ch)], fill=fill)

@@ -33,6 +33,8 @@ def load_inputs(name: str) -> dict[str, np.ndarray]:
 
 def differing_pixels(actual: np.ndarray, expected: np.ndarray, limit: int = 10) -> str:
     """Name the first differing (row, column) pixels, so a failure says where to look."""
+    if actual.shape != expected.shape:
+        return f"shape {actual.shape} != {expected.shape}"
     rows, cols = np.nonzero(np.any(actual != expected, axis=-1))
     shown = ", ".join(
         f"({r},{c}) got {actual[r, c].tolist()} want {expected[r, c].tolist()}"
@@ -56,9 +58,7 @@ def test_oracle_draws_the_reference_image(case: dict) -> None:
     actual = np.array(image)
     assert image.mode == case["mode"]
     assert actual.shape == expected.shape
-    if not np.array_equal(actual, expected):
-        pytest.fail(differing_pixels(actual, expected))
-    np.testing.assert_array_equal(actual, expected)
+    np.testing.assert_array_equal(actual, expected, err_msg=differing_pixels(actual, expected))
 
 
 @pytest.mark.parametrize("name", sorted(TRANSFORMS))

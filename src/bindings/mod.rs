@@ -2,6 +2,7 @@
 //! wraps the result. No drawing or number crunching happens here.
 
 mod columns;
+mod encode;
 mod render;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -13,6 +14,7 @@ use crate::errors::{Error, Result};
 /// Registers every native function and constant on the `kimsfinance._native` module.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     render::register(module)?;
+    encode::register(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

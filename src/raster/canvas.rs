@@ -88,12 +88,18 @@ impl Canvas {
         }
     }
 
-    /// Draws the one-pixel border of the rectangle with corners (`x0`, `y0`), (`x1`, `y1`).
+    /// Draws the one-pixel border of the rectangle with corners (`x0`, `y0`), (`x1`, `y1`),
+    /// `y0 <= y1`.
+    ///
+    /// A rectangle of zero height also gets one pixel below each end, because Pillow (which
+    /// the original drew with) draws the side edges from `y0 + 1` to `y1 - 1` and so reaches one
+    /// row past a flat rectangle.
     pub fn outline_rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: Rgba) {
         self.fill_rect(x0, y0, x1, y0, color);
         self.fill_rect(x0, y1, x1, y1, color);
-        self.fill_rect(x0, y0, x0, y1, color);
-        self.fill_rect(x1, y0, x1, y1, color);
+        let side_bottom = if y0 == y1 { y0 + 1 } else { y1 };
+        self.fill_rect(x0, y0, x0, side_bottom, color);
+        self.fill_rect(x1, y0, x1, side_bottom, color);
     }
 
     /// Draws a vertical line from row `y0` to row `y1` (both included) centred on column `x`.
@@ -155,6 +161,15 @@ mod tests {
         canvas.vertical_line(10, 5, 5, 7, [1, 2, 3, 4]);
         assert_eq!(painted(&canvas), vec![(10, 5)]);
         assert_eq!(canvas.pixel(10, 5), [1, 2, 3, 4]);
+    }
+
+    #[test]
+    fn flat_outline_reaches_one_row_below_its_ends() {
+        let mut canvas = canvas();
+        canvas.outline_rect(3, 5, 9, 5, [7, 7, 7, 7]);
+        let mut expected: Vec<(u32, u32)> = (3..=9).map(|x| (x, 5)).collect();
+        expected.extend([(3, 6), (9, 6)]);
+        assert_eq!(painted(&canvas), expected);
     }
 
     #[test]
