@@ -57,7 +57,11 @@ fn create_temp_file(directory: &Path, file_name: &std::ffi::OsStr) -> io::Result
         temp_name.push(format!(".{}.{counter}.tmp", std::process::id()));
         let temp_path = directory.join(temp_name);
 
-        match OpenOptions::new().write(true).create_new(true).open(&temp_path) {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp_path)
+        {
             Ok(file) => return Ok((temp_path, file)),
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => last_error = Some(error),
             Err(error) => return Err(error),

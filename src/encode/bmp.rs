@@ -59,7 +59,11 @@ impl Layout {
         }
 
         let header_len = FILE_HEADER_LEN
-            + if pixels.channels == 4 { V4_HEADER_LEN } else { INFO_HEADER_LEN };
+            + if pixels.channels == 4 {
+                V4_HEADER_LEN
+            } else {
+                INFO_HEADER_LEN
+            };
         let row_bytes = u64::from(pixels.width) * u64::from(pixels.channels);
         let row_stride = row_bytes.div_ceil(4) * 4;
         let image_len = row_stride * u64::from(pixels.height);
@@ -85,7 +89,11 @@ fn write_file_header(out: &mut Vec<u8>, layout: &Layout) {
 
 fn write_info_header(out: &mut Vec<u8>, pixels: &Pixels<'_>, layout: &Layout) {
     let with_alpha = pixels.channels == 4;
-    let header_len = if with_alpha { V4_HEADER_LEN } else { INFO_HEADER_LEN };
+    let header_len = if with_alpha {
+        V4_HEADER_LEN
+    } else {
+        INFO_HEADER_LEN
+    };
 
     out.extend_from_slice(&header_len.to_le_bytes());
     // Layout::new checked that both fit in i32; a positive height means bottom-up rows.
@@ -120,7 +128,10 @@ fn write_rows(image: &mut [u8], pixels: &Pixels<'_>, layout: &Layout) {
     let stored_rows = image.chunks_exact_mut(layout.row_stride);
 
     for (source, stored) in source_rows.zip(stored_rows) {
-        for (from, to) in source.chunks_exact(channels).zip(stored.chunks_exact_mut(channels)) {
+        for (from, to) in source
+            .chunks_exact(channels)
+            .zip(stored.chunks_exact_mut(channels))
+        {
             to[0] = from[2];
             to[1] = from[1];
             to[2] = from[0];

@@ -41,20 +41,36 @@ fn test_image(width: u32, height: u32, channels: u8) -> Vec<u8> {
 }
 
 fn pixels(data: &[u8], width: u32, height: u32, channels: u8) -> Pixels<'_> {
-    Pixels { data, width, height, channels }
+    Pixels {
+        data,
+        width,
+        height,
+        channels,
+    }
 }
 
 fn encode_to_vec(pixels: Pixels<'_>, format: ImageFormat, speed: Speed) -> Vec<u8> {
     let mut out = Vec::new();
-    encode(pixels, &EncodeOptions { format, speed, quality: None }, &mut out)
-        .unwrap_or_else(|error| panic!("{format:?} at {speed:?} failed: {error}"));
+    encode(
+        pixels,
+        &EncodeOptions {
+            format,
+            speed,
+            quality: None,
+        },
+        &mut out,
+    )
+    .unwrap_or_else(|error| panic!("{format:?} at {speed:?} failed: {error}"));
     out
 }
 
 fn expect_invalid(result: Result<()>, needle: &str) {
     match result {
         Err(Error::InvalidValue(message)) => {
-            assert!(message.contains(needle), "message {message:?} lacks {needle:?}")
+            assert!(
+                message.contains(needle),
+                "message {message:?} lacks {needle:?}"
+            )
         }
         other => panic!("expected InvalidValue mentioning {needle:?}, got {other:?}"),
     }
@@ -89,7 +105,11 @@ fn speed_names() {
 
 #[test]
 fn bad_pixel_buffers_are_rejected_before_encoding() {
-    let options = EncodeOptions { format: ImageFormat::Png, speed: Speed::Fast, quality: None };
+    let options = EncodeOptions {
+        format: ImageFormat::Png,
+        speed: Speed::Fast,
+        quality: None,
+    };
     let mut out = Vec::new();
 
     let data = vec![0u8; 2 * 2 * 2];
@@ -98,9 +118,15 @@ fn bad_pixel_buffers_are_rejected_before_encoding() {
     expect_invalid(encode(pixels(&[], 2, 0, 4), &options, &mut out), "height 0");
 
     let short = vec![0u8; 2 * 2 * 3 - 1];
-    expect_invalid(encode(pixels(&short, 2, 2, 3), &options, &mut out), "has 11 bytes");
+    expect_invalid(
+        encode(pixels(&short, 2, 2, 3), &options, &mut out),
+        "has 11 bytes",
+    );
     let long = vec![0u8; 2 * 2 * 4 + 1];
-    expect_invalid(encode(pixels(&long, 2, 2, 4), &options, &mut out), "needs 16");
+    expect_invalid(
+        encode(pixels(&long, 2, 2, 4), &options, &mut out),
+        "needs 16",
+    );
 }
 
 #[test]
@@ -109,7 +135,11 @@ fn quality_outside_1_to_100_is_rejected() {
     let mut out = Vec::new();
     for quality in [0, 101, 255] {
         for format in [ImageFormat::Jpeg, ImageFormat::WebP, ImageFormat::Png] {
-            let options = EncodeOptions { format, speed: Speed::Balanced, quality: Some(quality) };
+            let options = EncodeOptions {
+                format,
+                speed: Speed::Balanced,
+                quality: Some(quality),
+            };
             expect_invalid(
                 encode(pixels(&data, 4, 4, 3), &options, &mut out),
                 &format!("got {quality}"),
@@ -121,12 +151,26 @@ fn quality_outside_1_to_100_is_rejected() {
 #[test]
 fn images_too_large_for_the_format_are_rejected() {
     let wide_webp = vec![0u8; 16384 * 3];
-    let options = EncodeOptions { format: ImageFormat::WebP, speed: Speed::Fast, quality: None };
-    expect_invalid(encode(pixels(&wide_webp, 16384, 1, 3), &options, &mut Vec::new()), "16383");
+    let options = EncodeOptions {
+        format: ImageFormat::WebP,
+        speed: Speed::Fast,
+        quality: None,
+    };
+    expect_invalid(
+        encode(pixels(&wide_webp, 16384, 1, 3), &options, &mut Vec::new()),
+        "16383",
+    );
 
     let tall_jpeg = vec![0u8; 65536 * 3];
-    let options = EncodeOptions { format: ImageFormat::Jpeg, speed: Speed::Fast, quality: None };
-    expect_invalid(encode(pixels(&tall_jpeg, 1, 65536, 3), &options, &mut Vec::new()), "65535");
+    let options = EncodeOptions {
+        format: ImageFormat::Jpeg,
+        speed: Speed::Fast,
+        quality: None,
+    };
+    expect_invalid(
+        encode(pixels(&tall_jpeg, 1, 65536, 3), &options, &mut Vec::new()),
+        "65535",
+    );
 }
 
 #[test]
@@ -141,9 +185,16 @@ fn the_output_buffer_is_cleared_and_reused() {
     ] {
         let fresh = encode_to_vec(pixels(&data, 31, 17, 4), format, Speed::Balanced);
         let mut reused = vec![0xAB; 100_000];
-        let options = EncodeOptions { format, speed: Speed::Balanced, quality: None };
+        let options = EncodeOptions {
+            format,
+            speed: Speed::Balanced,
+            quality: None,
+        };
         encode(pixels(&data, 31, 17, 4), &options, &mut reused).unwrap();
-        assert_eq!(reused, fresh, "{format:?} output depends on the old buffer contents");
+        assert_eq!(
+            reused, fresh,
+            "{format:?} output depends on the old buffer contents"
+        );
     }
 }
 
@@ -161,7 +212,11 @@ fn png_round_trips_exactly() {
         let data = test_image(37, 23, channels);
         for speed in ALL_SPEEDS {
             let file = encode_to_vec(pixels(&data, 37, 23, channels), ImageFormat::Png, speed);
-            assert_eq!(decode_png(&file), (37, 23, color, data.clone()), "{speed:?}");
+            assert_eq!(
+                decode_png(&file),
+                (37, 23, color, data.clone()),
+                "{speed:?}"
+            );
         }
     }
 }
@@ -193,7 +248,10 @@ fn webp_round_trips_exactly_at_every_speed() {
 
 #[test]
 fn opaque_rgba_webp_still_says_it_has_alpha() {
-    let data: Vec<u8> = test_image(16, 16, 3).chunks(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect();
+    let data: Vec<u8> = test_image(16, 16, 3)
+        .chunks(3)
+        .flat_map(|p| [p[0], p[1], p[2], 255])
+        .collect();
     for speed in ALL_SPEEDS {
         let file = encode_to_vec(pixels(&data, 16, 16, 4), ImageFormat::WebP, speed);
         let (_, _, has_alpha, decoded) = decode_webp(&file);
@@ -206,7 +264,11 @@ fn opaque_rgba_webp_still_says_it_has_alpha() {
 fn webp_quality_changes_libwebp_effort_but_not_pixels() {
     let data = test_image(64, 48, 4);
     let encode_with = |quality| {
-        let options = EncodeOptions { format: ImageFormat::WebP, speed: Speed::Best, quality };
+        let options = EncodeOptions {
+            format: ImageFormat::WebP,
+            speed: Speed::Best,
+            quality,
+        };
         let mut out = Vec::new();
         encode(pixels(&data, 64, 48, 4), &options, &mut out).unwrap();
         out
@@ -270,8 +332,16 @@ fn bmp_round_trips_exactly_with_row_padding() {
     for width in [1, 2, 4, 5] {
         for channels in [3, 4] {
             let data = test_image(width, 6, channels);
-            let file = encode_to_vec(pixels(&data, width, 6, channels), ImageFormat::Bmp, Speed::Fast);
-            assert_eq!(decode_bmp(&file), (width, 6, channels, data), "width {width}");
+            let file = encode_to_vec(
+                pixels(&data, width, 6, channels),
+                ImageFormat::Bmp,
+                Speed::Fast,
+            );
+            assert_eq!(
+                decode_bmp(&file),
+                (width, 6, channels, data),
+                "width {width}"
+            );
         }
     }
 }
@@ -288,11 +358,18 @@ fn decode_tiff(file: &[u8]) -> (u32, u32, ::tiff::ColorType, Vec<u8>) {
 
 #[test]
 fn tiff_round_trips_exactly() {
-    for (channels, color) in [(3, ::tiff::ColorType::RGB(8)), (4, ::tiff::ColorType::RGBA(8))] {
+    for (channels, color) in [
+        (3, ::tiff::ColorType::RGB(8)),
+        (4, ::tiff::ColorType::RGBA(8)),
+    ] {
         let data = test_image(29, 31, channels);
         for speed in ALL_SPEEDS {
             let file = encode_to_vec(pixels(&data, 29, 31, channels), ImageFormat::Tiff, speed);
-            assert_eq!(decode_tiff(&file), (29, 31, color, data.clone()), "{speed:?}");
+            assert_eq!(
+                decode_tiff(&file),
+                (29, 31, color, data.clone()),
+                "{speed:?}"
+            );
         }
     }
 }
@@ -329,9 +406,17 @@ fn jpeg_of_rgba_is_composited_onto_white() {
         }
     }
 
-    let file = encode_to_vec(pixels(&data, width, height, 4), ImageFormat::Jpeg, Speed::Fast);
+    let file = encode_to_vec(
+        pixels(&data, width, height, 4),
+        ImageFormat::Jpeg,
+        Speed::Fast,
+    );
     assert_eq!(&file[..2], &[0xFF, 0xD8], "missing start-of-image marker");
-    assert_eq!(&file[file.len() - 2..], &[0xFF, 0xD9], "missing end-of-image marker");
+    assert_eq!(
+        &file[file.len() - 2..],
+        &[0xFF, 0xD9],
+        "missing end-of-image marker"
+    );
 
     let decoded = decode_jpeg(&file);
     assert_eq!(decoded.len(), (width * height * 3) as usize);
@@ -339,7 +424,10 @@ fn jpeg_of_rgba_is_composited_onto_white() {
     for (index, pixel) in decoded.chunks_exact(3).enumerate() {
         let want = expected[(index as u32 % width / 16) as usize];
         for (got, want) in pixel.iter().zip(want) {
-            assert!(got.abs_diff(want) <= 3, "pixel {index}: got {pixel:?}, expected {want:?}");
+            assert!(
+                got.abs_diff(want) <= 3,
+                "pixel {index}: got {pixel:?}, expected {want:?}"
+            );
         }
     }
 }
@@ -348,13 +436,21 @@ fn jpeg_of_rgba_is_composited_onto_white() {
 fn jpeg_quality_is_applied() {
     let data = test_image(64, 64, 3);
     let encode_with = |quality| {
-        let options = EncodeOptions { format: ImageFormat::Jpeg, speed: Speed::Fast, quality };
+        let options = EncodeOptions {
+            format: ImageFormat::Jpeg,
+            speed: Speed::Fast,
+            quality,
+        };
         let mut out = Vec::new();
         encode(pixels(&data, 64, 64, 3), &options, &mut out).unwrap();
         out
     };
     let default = encode_with(None);
-    assert_eq!(default, encode_with(Some(95)), "the default quality is not 95");
+    assert_eq!(
+        default,
+        encode_with(Some(95)),
+        "the default quality is not 95"
+    );
     assert!(encode_with(Some(10)).len() < default.len());
     assert_eq!(decode_jpeg(&default).len(), 64 * 64 * 3);
 }
@@ -364,8 +460,8 @@ struct TestDir(PathBuf);
 
 impl TestDir {
     fn new(name: &str) -> TestDir {
-        let path = std::env::temp_dir()
-            .join(format!("kimsfinance-encode-{name}-{}", std::process::id()));
+        let path =
+            std::env::temp_dir().join(format!("kimsfinance-encode-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
         TestDir(path)
@@ -391,7 +487,10 @@ fn expect_io_error_naming(result: Result<()>, path: &Path) {
     match result {
         Err(error @ Error::Io { .. }) => {
             let message = error.to_string();
-            assert!(message.contains(&path.display().to_string()), "{message:?} lacks the path");
+            assert!(
+                message.contains(&path.display().to_string()),
+                "{message:?} lacks the path"
+            );
         }
         other => panic!("expected an Io error, got {other:?}"),
     }
@@ -409,7 +508,11 @@ fn write_atomic_writes_and_replaces_files() {
     write_atomic(&target, b"").unwrap();
     assert_eq!(std::fs::read(&target).unwrap(), b"");
 
-    assert_eq!(dir.entries(), ["chart.png"], "a temporary file was left behind");
+    assert_eq!(
+        dir.entries(),
+        ["chart.png"],
+        "a temporary file was left behind"
+    );
 }
 
 #[test]
@@ -429,7 +532,11 @@ fn write_atomic_over_a_directory_fails_and_keeps_it() {
     std::fs::write(target.join("inside.txt"), b"keep").unwrap();
 
     expect_io_error_naming(write_atomic(&target, b"bytes"), &target);
-    assert_eq!(dir.entries(), ["chart.png"], "a temporary file was left behind");
+    assert_eq!(
+        dir.entries(),
+        ["chart.png"],
+        "a temporary file was left behind"
+    );
     assert_eq!(std::fs::read(target.join("inside.txt")).unwrap(), b"keep");
 }
 
@@ -443,7 +550,11 @@ fn a_failed_write_leaves_the_existing_file_untouched() {
     expect_io_error_naming(write_atomic(&target, b"the new chart"), &target);
 
     assert_eq!(std::fs::read(&target).unwrap(), b"the old chart");
-    assert_eq!(dir.entries(), ["chart.webp"], "a temporary file was left behind");
+    assert_eq!(
+        dir.entries(),
+        ["chart.webp"],
+        "a temporary file was left behind"
+    );
 
     // The hook fires once: the next write goes through.
     write_atomic(&target, b"the new chart").unwrap();
@@ -452,5 +563,8 @@ fn a_failed_write_leaves_the_existing_file_untouched() {
 
 #[test]
 fn write_atomic_rejects_a_path_without_a_file_name() {
-    expect_invalid(write_atomic(Path::new("/"), b"bytes"), "does not name a file");
+    expect_invalid(
+        write_atomic(Path::new("/"), b"bytes"),
+        "does not name a file",
+    );
 }

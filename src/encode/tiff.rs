@@ -33,7 +33,10 @@ pub(super) fn encode_tiff(pixels: &Pixels<'_>, speed: Speed, out: &mut Vec<u8>) 
         // "unassociated" is straight (not premultiplied) alpha, which is what the pixels hold.
         image
             .encoder()
-            .write_tag(Tag::ExtraSamples, &[ExtraSamples::UnassociatedAlpha.to_u16()][..])
+            .write_tag(
+                Tag::ExtraSamples,
+                &[ExtraSamples::UnassociatedAlpha.to_u16()][..],
+            )
             .map_err(tiff_error)?;
         image.write_data(pixels.data).map_err(tiff_error)
     } else {

@@ -33,9 +33,10 @@ pub(super) fn encode_webp(
     check_max_dimension(pixels, ImageFormat::WebP, MAX_DIMENSION)?;
     match speed {
         Speed::Fast => encode_with_image_webp(pixels, out),
-        // Effort pairs chosen by measuring a typical 1920x1080 chart: method 4 with effort 75 is
-        // libwebp's own default for lossless and already beats `image-webp` by far; method 6 with
-        // effort 100 is its slowest search.
+        // Measured on 800x600 to 1920x1080 charts: method 4 with effort 75, libwebp's own lossless
+        // default, takes 10-60 ms and makes files about half the size of `image-webp`'s. Only
+        // method 6 with effort 100 (the original's "best") searches much further: 0.5-2 s for
+        // files up to 12% smaller again.
         Speed::Balanced => encode_with_libwebp(pixels, 4, quality.unwrap_or(75), out),
         Speed::Best => encode_with_libwebp(pixels, 6, quality.unwrap_or(100), out),
     }?;
@@ -47,7 +48,11 @@ pub(super) fn encode_webp(
 }
 
 fn encode_with_image_webp(pixels: &Pixels<'_>, out: &mut Vec<u8>) -> Result<()> {
-    let color = if pixels.channels == 4 { ColorType::Rgba8 } else { ColorType::Rgb8 };
+    let color = if pixels.channels == 4 {
+        ColorType::Rgba8
+    } else {
+        ColorType::Rgb8
+    };
     WebPEncoder::new(&mut *out)
         .encode(pixels.data, pixels.width, pixels.height, color)
         .map_err(|error| Error::Encode(format!("The WebP encoder failed: {error}.")))
@@ -115,7 +120,9 @@ fn encode_with_libwebp(
 
 fn lossless_config(method: c_int, effort: u8) -> Result<WebPConfig> {
     let mut config = WebPConfig::new().map_err(|()| {
-        Error::Encode("libwebp could not initialise its settings (library version mismatch).".into())
+        Error::Encode(
+            "libwebp could not initialise its settings (library version mismatch).".into(),
+        )
     })?;
     config.lossless = 1;
     config.method = method;
