@@ -77,7 +77,10 @@ impl Error {
 
     /// Wraps an I/O error with what was being done when it happened.
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 }
 

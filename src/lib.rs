@@ -2,7 +2,8 @@
 //!
 //! Data flows through the stages in this order, one module each:
 //! [`input`] (borrowed column views) → [`layout`] (shared geometry) → [`raster`] (pixels) →
-//! [`encode`] (image files). [`style`] holds colours and themes, [`stats`] receives timing
+//! [`encode`] (image files). [`transform`] turns rows into Renko bricks and Point & Figure
+//! columns before layout. [`style`] holds colours and themes, [`stats`] receives timing
 //! events, [`errors`] is the one error type, and [`bindings`] is the only module that knows
 //! about Python.
 
@@ -13,6 +14,7 @@ pub mod layout;
 pub mod raster;
 pub mod stats;
 pub mod style;
+pub mod transform;
 
 mod bindings;
 

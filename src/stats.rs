@@ -104,9 +104,13 @@ pub fn totals(operation: Operation) -> [u64; 5] {
 /// Sets every total back to zero.
 pub fn reset() {
     for counters in &COUNTERS {
-        for counter in
-            [&counters.calls, &counters.gpu_calls, &counters.nanos, &counters.items, &counters.bytes]
-        {
+        for counter in [
+            &counters.calls,
+            &counters.gpu_calls,
+            &counters.nanos,
+            &counters.items,
+            &counters.bytes,
+        ] {
             counter.store(0, Ordering::Relaxed);
         }
     }

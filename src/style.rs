@@ -65,7 +65,10 @@ pub const THEMES: [(&str, Palette); 4] = [
 
 /// The theme called `name`, if there is one.
 pub fn theme(name: &str) -> Option<Palette> {
-    THEMES.iter().find(|(theme_name, _)| *theme_name == name).map(|(_, palette)| *palette)
+    THEMES
+        .iter()
+        .find(|(theme_name, _)| *theme_name == name)
+        .map(|(_, palette)| *palette)
 }
 
 /// Caller-supplied colours that replace the theme's.
@@ -114,7 +117,10 @@ mod tests {
 
     #[test]
     fn unknown_theme_falls_back_to_classic() {
-        assert_eq!(Palette::resolve("nope", Overrides::default(), true), THEMES[0].1);
+        assert_eq!(
+            Palette::resolve("nope", Overrides::default(), true),
+            THEMES[0].1
+        );
     }
 
     #[test]
@@ -125,7 +131,10 @@ mod tests {
 
     #[test]
     fn overrides_replace_theme_colours() {
-        let overrides = Overrides { up: Some([1, 2, 3, 4]), ..Overrides::default() };
+        let overrides = Overrides {
+            up: Some([1, 2, 3, 4]),
+            ..Overrides::default()
+        };
         let palette = Palette::resolve("light", overrides, true);
         assert_eq!(palette.up, [1, 2, 3, 4]);
         assert_eq!(palette.down, [239, 83, 80, 255]);

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import oracle
 import pytest
-from conftest import random_ohlcv
+from helpers import random_ohlcv
 
 from kimsfinance.plotting import render_hollow_candles, render_ohlcv_chart
 

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import load_case, random_ohlcv, reference_cases
+from helpers import load_case, random_ohlcv, reference_cases
 
 from kimsfinance.plotting import render_hollow_candles, render_ohlcv_chart, render_to_array
 

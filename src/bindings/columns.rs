@@ -68,13 +68,18 @@ pub fn extract_column<'py>(name: &str, value: &Bound<'py, PyAny>) -> Result<Colu
     }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let values: Vec<f64> = value.extract().map_err(|_| {
-            Error::wrong_type(format!("{name} must contain only numbers, got {}.", describe(value)))
+            Error::wrong_type(format!(
+                "{name} must contain only numbers, got {}.",
+                describe(value)
+            ))
         })?;
         return Ok(ColumnHolder::Owned(values));
     }
     if value.hasattr("to_numpy").unwrap_or(false) {
         let array = value.call_method0("to_numpy").map_err(|error| {
-            Error::wrong_type(format!("{name} could not be read as a numeric array: {error}."))
+            Error::wrong_type(format!(
+                "{name} could not be read as a numeric array: {error}."
+            ))
         })?;
         if let Ok(array) = array.cast::<PyUntypedArray>() {
             return borrow_array(name, array);
@@ -123,7 +128,9 @@ fn borrow_array<'py>(name: &str, array: &Bound<'py, PyUntypedArray>) -> Result<C
         let converted = array
             .call_method1("astype", ("float64",))
             .and_then(|converted| converted.extract::<Vec<f64>>())
-            .map_err(|error| Error::wrong_type(format!("{name} could not be converted: {error}.")))?;
+            .map_err(|error| {
+                Error::wrong_type(format!("{name} could not be converted: {error}."))
+            })?;
         return Ok(ColumnHolder::Owned(converted));
     }
     Err(Error::wrong_type(format!(
@@ -144,7 +151,10 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
 }
 
 fn describe(value: &Bound<'_, PyAny>) -> String {
-    let text = value.repr().map(|repr| repr.to_string()).unwrap_or_default();
+    let text = value
+        .repr()
+        .map(|repr| repr.to_string())
+        .unwrap_or_default();
     if text.chars().count() > 60 {
         let head: String = text.chars().take(57).collect();
         format!("{head}...")

@@ -26,9 +26,15 @@ fn options(format: &str, speed: &str, quality: Option<u8>) -> Result<EncodeOptio
         ))
     })?;
     let speed = Speed::from_name(speed).ok_or_else(|| {
-        Error::invalid(format!("speed must be one of fast, balanced, best, got {speed:?}."))
+        Error::invalid(format!(
+            "speed must be one of fast, balanced, best, got {speed:?}."
+        ))
     })?;
-    Ok(EncodeOptions { format, speed, quality })
+    Ok(EncodeOptions {
+        format,
+        speed,
+        quality,
+    })
 }
 
 /// Checks that `array` is a C-contiguous `(H, W, 3|4)` image and returns it as [`Pixels`].

@@ -34,7 +34,9 @@ where
                 .map(|text| text.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(Error::Engine(format!("Internal error in the native core: {message}")))
+            Err(Error::Engine(format!(
+                "Internal error in the native core: {message}"
+            )))
         })
     })
 }

@@ -44,13 +44,23 @@ impl<'py> OhlcvHolders<'py> {
 
     fn view(&self) -> Result<Ohlcv<'_>> {
         let [open, high, low, close, volume] = &self.columns;
-        Ohlcv::new(open.view(), high.view(), low.view(), close.view(), volume.view())
+        Ohlcv::new(
+            open.view(),
+            high.view(),
+            low.view(),
+            close.view(),
+            volume.view(),
+        )
     }
 }
 
 /// Hands the canvas's pixels to numpy as an `(H, W, C)` uint8 array, without copying them.
 fn into_array(py: Python<'_>, canvas: Canvas) -> Result<Bound<'_, PyArray3<u8>>> {
-    let shape = (canvas.height() as usize, canvas.width() as usize, canvas.channels() as usize);
+    let shape = (
+        canvas.height() as usize,
+        canvas.width() as usize,
+        canvas.channels() as usize,
+    );
     let array = Array3::from_shape_vec(shape, canvas.into_pixels())
         .map_err(|error| Error::Engine(format!("Pixel buffer has the wrong size: {error}.")))?;
     Ok(array.into_pyarray(py))
@@ -89,7 +99,11 @@ fn render_candles<'py>(
         ))
         .into());
     }
-    let overrides = Overrides { background: bg_color, up: up_color, down: down_color };
+    let overrides = Overrides {
+        background: bg_color,
+        up: up_color,
+        down: down_color,
+    };
     let options = CandleOptions {
         size,
         palette: Palette::resolve(theme, overrides, rgba),
@@ -97,7 +111,11 @@ fn render_candles<'py>(
         show_grid,
         wick_width_ratio,
         batch,
-        body: if hollow { BodyStyle::HollowRising } else { BodyStyle::Filled },
+        body: if hollow {
+            BodyStyle::HollowRising
+        } else {
+            BodyStyle::Filled
+        },
     };
     let holders = OhlcvHolders::extract([
         ("open", open),
@@ -132,6 +150,8 @@ fn theme_names() -> Vec<&'static str> {
 /// Panics inside the native core, to prove that a panic reaches Python as an exception.
 #[pyfunction]
 fn _raise_panic_for_tests(py: Python<'_>) -> PyResult<()> {
-    run_released(py, || -> Result<()> { panic!("deliberate panic for tests") })?;
+    run_released(py, || -> Result<()> {
+        panic!("deliberate panic for tests")
+    })?;
     Ok(())
 }

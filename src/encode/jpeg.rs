@@ -13,10 +13,11 @@ const MAX_DIMENSION: u32 = u16::MAX as u32;
 
 /// Encodes a JPEG into `out`, which must be empty; RGBA input is composited onto white.
 ///
-/// The Huffman tables are fitted to the image, as with Pillow's `optimize=True` in the original:
-/// files 13-21% smaller for up to a quarter more time. Unlike the original the file is
-/// baseline, not progressive: this encoder's progressive files of rendered charts came out 5-10%
-/// larger and no faster to write.
+/// Like the original (Pillow with `optimize=True, progressive=True`), the file is progressive
+/// with Huffman tables fitted to the image: 8-13% smaller than plain baseline at about the same
+/// speed. Baseline with fitted tables would be 5-10% smaller still, but zune-jpeg 0.5, the
+/// decoder of Rust's `image` crate, decodes such files of flat images into wrong colours
+/// (libjpeg reads them correctly), so the safer progressive layout is kept.
 pub(super) fn encode_jpeg(
     pixels: &Pixels<'_>,
     quality: Option<u8>,
@@ -27,6 +28,7 @@ pub(super) fn encode_jpeg(
     let (width, height) = (pixels.width as u16, pixels.height as u16);
 
     let mut encoder = Encoder::new(&mut *out, quality.unwrap_or(DEFAULT_QUALITY));
+    encoder.set_progressive(true);
     encoder.set_optimized_huffman_tables(true);
 
     let result = if pixels.channels == 4 {

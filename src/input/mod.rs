@@ -115,8 +115,12 @@ impl<'a> Ohlcv<'a> {
         volume: Column<'a>,
     ) -> Result<Self> {
         let expected = open.len();
-        for (name, column) in [("high", &high), ("low", &low), ("close", &close), ("volume", &volume)]
-        {
+        for (name, column) in [
+            ("high", &high),
+            ("low", &low),
+            ("close", &close),
+            ("volume", &volume),
+        ] {
             if column.len() != expected {
                 return Err(Error::data(format!(
                     "{name} has {} values but open has {expected}.",
@@ -127,7 +131,13 @@ impl<'a> Ohlcv<'a> {
         if expected == 0 {
             return Err(Error::data("The OHLC data is empty: open has 0 values."));
         }
-        let data = Ohlcv { open, high, low, close, volume };
+        let data = Ohlcv {
+            open,
+            high,
+            low,
+            close,
+            volume,
+        };
         data.check_volume()?;
         Ok(data)
     }
@@ -145,7 +155,12 @@ impl<'a> Ohlcv<'a> {
     /// The candle at `index` as (open, high, low, close).
     #[inline]
     pub fn prices(&self, index: usize) -> [f64; 4] {
-        [self.open.get(index), self.high.get(index), self.low.get(index), self.close.get(index)]
+        [
+            self.open.get(index),
+            self.high.get(index),
+            self.low.get(index),
+            self.close.get(index),
+        ]
     }
 
     fn check_volume(&self) -> Result<()> {

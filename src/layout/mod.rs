@@ -41,7 +41,10 @@ impl ChartSize {
                 )))
             }
         };
-        Ok(ChartSize { width: check("width", width)?, height: check("height", height)? })
+        Ok(ChartSize {
+            width: check("width", width)?,
+            height: check("height", height)?,
+        })
     }
 }
 
@@ -112,9 +115,17 @@ impl PriceScale {
     pub fn from_bounds(min: f64, max: f64, panel_height: i32) -> Self {
         let range = max - min;
         if range.is_finite() && range > 0.0 {
-            PriceScale { min, range, panel_height }
+            PriceScale {
+                min,
+                range,
+                panel_height,
+            }
         } else {
-            PriceScale { min: 0.0, range: 0.0, panel_height }
+            PriceScale {
+                min: 0.0,
+                range: 0.0,
+                panel_height,
+            }
         }
     }
 
@@ -198,8 +209,15 @@ impl CandleSlots {
         let slot_width = width as f64 / (count as f64 + 1.0);
         let spacing = 0.2 * slot_width;
         let bar_width = slot_width - spacing;
-        let wick_width = trunc(bar_width * wick_width_ratio).min(trunc(bar_width * 0.1)).max(1);
-        CandleSlots { slot_width, spacing, bar_width, wick_width }
+        let wick_width = trunc(bar_width * wick_width_ratio)
+            .min(trunc(bar_width * 0.1))
+            .max(1);
+        CandleSlots {
+            slot_width,
+            spacing,
+            bar_width,
+            wick_width,
+        }
     }
 
     /// The columns of candle `index`.
@@ -217,7 +235,9 @@ impl CandleSlots {
 /// Columns of the vertical grid lines: one at the left edge of every `max(1, n/20)`-th slot.
 pub fn grid_columns(count: usize, slot_width: f64) -> impl Iterator<Item = i32> {
     let step = (count / 20).max(1);
-    (0..count).step_by(step).map(move |index| trunc(index as f64 * slot_width))
+    (0..count)
+        .step_by(step)
+        .map(move |index| trunc(index as f64 * slot_width))
 }
 
 #[cfg(test)]
@@ -227,15 +247,21 @@ mod tests {
     #[test]
     fn size_outside_range_names_the_side_and_value() {
         let error = ChartSize::new(99, 500).unwrap_err();
-        assert_eq!(error.to_string(), "width must be between 100 and 8192 pixels, got 99.");
-        assert!(ChartSize::new(100, 8193).unwrap_err().to_string().contains("height"));
+        assert_eq!(
+            error.to_string(),
+            "width must be between 100 and 8192 pixels, got 99."
+        );
+        assert!(ChartSize::new(100, 8193)
+            .unwrap_err()
+            .to_string()
+            .contains("height"));
         assert!(ChartSize::new(8192, 100).is_ok());
     }
 
     #[test]
     fn panels_use_float_products_like_the_original() {
-        // 600 * 0.7 is 419.99999999999994 in binary floating point.
-        assert_eq!(Panels::split(600).price_height, 419);
+        // 170 * 0.7 is 118.99999999999999 in binary floating point, not 119.
+        assert_eq!(Panels::split(170).price_height, 118);
         assert_eq!(Panels::split(1080).price_height, 756);
         assert_eq!(Panels::split(1080).volume_height, 324);
     }
@@ -267,6 +293,12 @@ mod tests {
     #[test]
     fn grid_columns_step_through_the_slots() {
         let columns: Vec<i32> = grid_columns(45, 10.0).collect();
-        assert_eq!(columns, vec![0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 220, 240, 260, 280, 300, 320, 340, 360, 380, 400, 420, 440]);
+        assert_eq!(
+            columns,
+            vec![
+                0, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 220, 240, 260, 280, 300, 320, 340,
+                360, 380, 400, 420, 440
+            ]
+        );
     }
 }

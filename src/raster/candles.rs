@@ -2,11 +2,11 @@
 
 use crate::input::Ohlcv;
 use crate::layout::{
-    grid_columns, CandleColumns, CandleSlots, ChartSize, Panels, PriceScale, VolumeScale,
-    YRounding,
+    grid_columns, CandleColumns, CandleSlots, ChartSize, Panels, PriceScale, VolumeScale, YRounding,
 };
+use crate::raster::dense::{paint_columns, ColumnItems};
 use crate::raster::{Canvas, Channels};
-use crate::style::Palette;
+use crate::style::{Palette, Rgba};
 
 /// Candle count from which the original switched to its vectorised ("batch") drawing.
 pub const BATCH_THRESHOLD: usize = 1000;
@@ -40,7 +40,31 @@ pub struct CandleOptions {
     pub body: BodyStyle,
 }
 
+/// How the candles are put on the canvas; both give identical pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Painter {
+    /// Draw every candle's shapes in order: cheapest when candles are wide.
+    Direct,
+    /// Resolve each pixel column once ([`crate::raster::dense`]): cheapest when many candles
+    /// share a column.
+    Columns,
+}
+
+impl Painter {
+    /// The cheaper painter for `count` candles across `width` pixels. Painting directly costs
+    /// about the candles' total area; resolving columns costs about the image area, so it wins
+    /// once candles are narrower than a pixel or two.
+    pub fn for_density(count: usize, width: u32) -> Painter {
+        if count > width as usize / 2 {
+            Painter::Columns
+        } else {
+            Painter::Direct
+        }
+    }
+}
+
 /// One candle, laid out.
+#[derive(Debug, Clone, Copy)]
 struct CandleShape {
     columns: CandleColumns,
     high: i32,
@@ -48,7 +72,139 @@ struct CandleShape {
     body_top: i32,
     body_bottom: i32,
     volume_top: i32,
+    color: Rgba,
     rising: bool,
+}
+
+/// The geometry of every candle of one chart, computed on demand (never stored per candle).
+struct CandleLayout<'d, 'a> {
+    data: &'d Ohlcv<'a>,
+    slots: CandleSlots,
+    prices: PriceScale,
+    volumes: VolumeScale,
+    panels: Panels,
+    rounding: YRounding,
+    batch: bool,
+    options: &'d CandleOptions,
+}
+
+impl CandleLayout<'_, '_> {
+    /// The shape of candle `index`, or `None` when a price is not finite.
+    fn shape(&self, index: usize) -> Option<CandleShape> {
+        let [open, high, low, close] = self.data.prices(index);
+        if ![open, high, low, close]
+            .iter()
+            .all(|price| price.is_finite())
+        {
+            return None;
+        }
+        let (y_open, y_close) = (
+            self.prices.y(open, self.rounding),
+            self.prices.y(close, self.rounding),
+        );
+        let rising = close >= open;
+        Some(CandleShape {
+            columns: self.slots.columns(index),
+            high: self.prices.y(high, self.rounding),
+            low: self.prices.y(low, self.rounding),
+            body_top: y_open.min(y_close),
+            body_bottom: y_open.max(y_close),
+            volume_top: self.panels.height - self.volumes.height(self.data.volume.get(index)),
+            color: if rising {
+                self.options.palette.up
+            } else {
+                self.options.palette.down
+            },
+            rising,
+        })
+    }
+
+    fn hollow(&self, candle: &CandleShape) -> bool {
+        candle.rising && self.options.body == BodyStyle::HollowRising
+    }
+
+    /// Columns covered by the wick of a candle centred on `center`.
+    fn wick_columns(&self, center: i32) -> (i32, i32) {
+        let width = self.slots.wick_width;
+        (center - (width - 1) / 2, center + width / 2)
+    }
+
+    fn draw(&self, canvas: &mut Canvas, candle: &CandleShape) {
+        let CandleColumns { start, end, center } = candle.columns;
+        let color = candle.color;
+        canvas.vertical_line(
+            center,
+            candle.high,
+            candle.low,
+            self.slots.wick_width,
+            color,
+        );
+        if self.hollow(candle) {
+            canvas.outline_rect(start, candle.body_top, end, candle.body_bottom, color);
+        } else {
+            canvas.fill_rect(start, candle.body_top, end, candle.body_bottom, color);
+        }
+        // The bar spans rows volume_top..=height; the last row is off the canvas, so a bar of
+        // height h shows exactly h rows and a zero-height bar shows none.
+        canvas.fill_rect(start, candle.volume_top, end, self.panels.height, color);
+    }
+}
+
+impl ColumnItems for CandleLayout<'_, '_> {
+    fn count(&self) -> usize {
+        self.data.len()
+    }
+
+    fn columns(&self, index: usize) -> (i32, i32) {
+        let columns = self.slots.columns(index);
+        let (wick_left, wick_right) = self.wick_columns(columns.center);
+        (columns.start.min(wick_left), columns.end.max(wick_right))
+    }
+
+    fn pass(&self, index: usize) -> usize {
+        if !self.batch {
+            return 0;
+        }
+        let [open, _, _, close] = self.data.prices(index);
+        usize::from(close < open)
+    }
+
+    fn runs(&self, index: usize, x: i32, run: &mut dyn FnMut(i32, i32, Rgba)) {
+        let Some(candle) = self.shape(index) else {
+            return;
+        };
+        let CandleColumns { start, end, center } = candle.columns;
+        let color = candle.color;
+        // Reverse of the drawing order: volume bar, body, wick. They share one colour, so the
+        // order only matters for clarity.
+        if (start..=end).contains(&x) {
+            run(candle.volume_top, self.panels.height, color);
+            if !self.hollow(&candle) {
+                run(candle.body_top, candle.body_bottom, color);
+            } else if x == start || x == end {
+                // Sides; a flat outline reaches one row lower (see Canvas::outline_rect).
+                let flat = candle.body_top == candle.body_bottom;
+                run(candle.body_top, candle.body_bottom + i32::from(flat), color);
+            } else {
+                run(candle.body_top, candle.body_top, color);
+                run(candle.body_bottom, candle.body_bottom, color);
+            }
+        }
+        if candle.high == candle.low {
+            if x == center {
+                run(candle.high, candle.high, color);
+            }
+        } else {
+            let (left, right) = self.wick_columns(center);
+            if (left..=right).contains(&x) {
+                run(
+                    candle.high.min(candle.low),
+                    candle.high.max(candle.low),
+                    color,
+                );
+            }
+        }
+    }
 }
 
 /// Draws a candlestick (or hollow-candle) chart.
@@ -57,67 +213,60 @@ struct CandleShape {
 /// sequential mode draws them in index order with the sequential rounding. Candles with a
 /// non-finite price are skipped; all-zero or non-finite volumes draw no volume bar.
 pub fn render_candles(data: &Ohlcv<'_>, options: &CandleOptions) -> Canvas {
-    let mut canvas = Canvas::new(options.size, options.channels, options.palette.background);
-    let panels = Panels::split(options.size.height);
-    let slots = CandleSlots::new(options.size.width, data.len(), options.wick_width_ratio);
-    let prices = PriceScale::from_candles(data, panels.price_height);
-    let volumes = VolumeScale::from_candles(data, panels.volume_height);
-    let batch = options.batch.unwrap_or(data.len() >= BATCH_THRESHOLD);
-    let rounding = if batch { YRounding::Batch } else { YRounding::Sequential };
-
-    if options.show_grid {
-        draw_grid(&mut canvas, &panels, data.len(), slots.slot_width, options.palette);
-    }
-
-    let shape = |index: usize| -> Option<CandleShape> {
-        let [open, high, low, close] = data.prices(index);
-        if ![open, high, low, close].iter().all(|price| price.is_finite()) {
-            return None;
-        }
-        let (y_open, y_close) = (prices.y(open, rounding), prices.y(close, rounding));
-        Some(CandleShape {
-            columns: slots.columns(index),
-            high: prices.y(high, rounding),
-            low: prices.y(low, rounding),
-            body_top: y_open.min(y_close),
-            body_bottom: y_open.max(y_close),
-            volume_top: panels.height - volumes.height(data.volume.get(index)),
-            rising: close >= open,
-        })
-    };
-    let mut draw = |candle: CandleShape| {
-        draw_candle(&mut canvas, &candle, slots.wick_width, &panels, options);
-    };
-
-    if batch {
-        for rising_pass in [true, false] {
-            (0..data.len()).filter_map(shape).filter(|c| c.rising == rising_pass).for_each(&mut draw);
-        }
-    } else {
-        (0..data.len()).filter_map(shape).for_each(&mut draw);
-    }
-    canvas
+    render_candles_with(
+        data,
+        options,
+        Painter::for_density(data.len(), options.size.width),
+    )
 }
 
-fn draw_candle(
-    canvas: &mut Canvas,
-    candle: &CandleShape,
-    wick_width: i32,
-    panels: &Panels,
-    options: &CandleOptions,
-) {
-    let color = if candle.rising { options.palette.up } else { options.palette.down };
-    let CandleColumns { start, end, center } = candle.columns;
+/// [`render_candles`] with a chosen [`Painter`]; the pixels do not depend on it.
+pub fn render_candles_with(data: &Ohlcv<'_>, options: &CandleOptions, painter: Painter) -> Canvas {
+    let mut canvas = Canvas::new(options.size, options.channels, options.palette.background);
+    let panels = Panels::split(options.size.height);
+    let batch = options.batch.unwrap_or(data.len() >= BATCH_THRESHOLD);
+    let layout = CandleLayout {
+        data,
+        slots: CandleSlots::new(options.size.width, data.len(), options.wick_width_ratio),
+        prices: PriceScale::from_candles(data, panels.price_height),
+        volumes: VolumeScale::from_candles(data, panels.volume_height),
+        panels,
+        rounding: if batch {
+            YRounding::Batch
+        } else {
+            YRounding::Sequential
+        },
+        batch,
+        options,
+    };
 
-    canvas.vertical_line(center, candle.high, candle.low, wick_width, color);
-    if candle.rising && options.body == BodyStyle::HollowRising {
-        canvas.outline_rect(start, candle.body_top, end, candle.body_bottom, color);
-    } else {
-        canvas.fill_rect(start, candle.body_top, end, candle.body_bottom, color);
+    if options.show_grid {
+        draw_grid(
+            &mut canvas,
+            &panels,
+            data.len(),
+            layout.slots.slot_width,
+            options.palette,
+        );
     }
-    // The bar spans rows volume_top..=height; the last row is off the canvas, so a bar of
-    // height h shows exactly h rows and a zero-height bar shows none.
-    canvas.fill_rect(start, candle.volume_top, end, panels.height, color);
+    match painter {
+        Painter::Columns => paint_columns(&mut canvas, &layout, if batch { 2 } else { 1 }),
+        Painter::Direct => {
+            let passes: &[Option<bool>] = if batch {
+                &[Some(true), Some(false)]
+            } else {
+                &[None]
+            };
+            for rising in passes {
+                for candle in (0..data.len()).filter_map(|index| layout.shape(index)) {
+                    if rising.is_none_or(|rising| rising == candle.rising) {
+                        layout.draw(&mut canvas, &candle);
+                    }
+                }
+            }
+        }
+    }
+    canvas
 }
 
 /// Nine horizontal lines across the price panel and vertical lines at every `n/20`-th slot.
@@ -134,5 +283,86 @@ pub(crate) fn draw_grid(
     }
     for x in grid_columns(count, slot_width) {
         canvas.vertical_line(x, 0, panels.price_height, 1, palette.grid);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Column;
+
+    fn random_walk(count: usize, seed: u64) -> Vec<[f64; 5]> {
+        // A small xorshift generator keeps the test free of extra dependencies.
+        let mut state = seed.max(1);
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 10_000) as f64 / 10_000.0
+        };
+        let mut close = 100.0;
+        (0..count)
+            .map(|_| {
+                let open = close + next() - 0.5;
+                close += next() * 2.0 - 1.0;
+                let high = open.max(close) + next();
+                let low = open.min(close) - next();
+                let open = if next() < 0.05 { close } else { open };
+                [open, high, low, close, next() * 1000.0]
+            })
+            .collect()
+    }
+
+    fn both_painters_agree(
+        count: usize,
+        width: u32,
+        height: u32,
+        body: BodyStyle,
+        batch: Option<bool>,
+    ) {
+        let rows = random_walk(count, count as u64 * 31 + width as u64);
+        let column = |k: usize| rows.iter().map(|row| row[k]).collect::<Vec<f64>>();
+        let columns: Vec<Vec<f64>> = (0..5).map(column).collect();
+        let data = Ohlcv::new(
+            Column::from_slice(&columns[0]),
+            Column::from_slice(&columns[1]),
+            Column::from_slice(&columns[2]),
+            Column::from_slice(&columns[3]),
+            Column::from_slice(&columns[4]),
+        )
+        .unwrap();
+        let options = CandleOptions {
+            size: ChartSize::new(width as i64, height as i64).unwrap(),
+            palette: Palette::resolve("modern", Default::default(), true),
+            channels: Channels::Rgba,
+            show_grid: true,
+            wick_width_ratio: 0.1,
+            batch,
+            body,
+        };
+        let direct = render_candles_with(&data, &options, Painter::Direct);
+        let columns = render_candles_with(&data, &options, Painter::Columns);
+        assert!(
+            direct.pixels() == columns.pixels(),
+            "painters differ for {count} candles at {width}x{height}, {body:?}, {batch:?}"
+        );
+    }
+
+    #[test]
+    fn column_painter_gives_the_direct_painters_pixels() {
+        for (count, width) in [
+            (1, 100),
+            (7, 300),
+            (150, 200),
+            (999, 400),
+            (1500, 1000),
+            (5000, 300),
+        ] {
+            for body in [BodyStyle::Filled, BodyStyle::HollowRising] {
+                for batch in [None, Some(true), Some(false)] {
+                    both_painters_agree(count, width, 250, body, batch);
+                }
+            }
+        }
     }
 }

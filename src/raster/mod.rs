@@ -4,7 +4,8 @@
 //! pixels, ready to hand to Python or to an encoder without copying. Nothing here touches
 //! Python, so callers run it with the GIL released.
 
-pub mod canvas;
 pub mod candles;
+pub mod canvas;
+pub mod dense;
 
 pub use canvas::{Canvas, Channels};

@@ -16,7 +16,7 @@ pub const ATR_PERIOD: usize = 14;
 /// The ATR of every row: no warm-up, the first value is row 0's true range.
 ///
 /// Fails when there are fewer than `period` rows, as the original did.
-pub fn average_true_range(rows: &PriceRows<'_, '_>, period: usize) -> Result<Vec<f64>> {
+pub fn average_true_range(rows: &PriceRows<'_>, period: usize) -> Result<Vec<f64>> {
     let count = rows.len();
     if count < period.max(1) {
         return Err(Error::invalid(format!(
@@ -31,7 +31,11 @@ pub fn average_true_range(rows: &PriceRows<'_, '_>, period: usize) -> Result<Vec
     let mut mean = 0.0;
     for index in 0..count {
         let range = true_range(rows, index);
-        mean = if index == 0 { range } else { mean + (range - mean) * gain };
+        mean = if index == 0 {
+            range
+        } else {
+            mean + (range - mean) * gain
+        };
         averages.push(mean);
     }
     Ok(averages)
@@ -39,14 +43,16 @@ pub fn average_true_range(rows: &PriceRows<'_, '_>, period: usize) -> Result<Vec
 
 /// `max(high - low, |high - previous close|, |low - previous close|)`, ignoring NaN terms the
 /// way polars' `max_horizontal` ignores nulls (`f64::max` returns the other operand).
-fn true_range(rows: &PriceRows<'_, '_>, index: usize) -> f64 {
+fn true_range(rows: &PriceRows<'_>, index: usize) -> f64 {
     let (high, low) = (rows.high.get(index), rows.low.get(index));
     let spread = high - low;
     if index == 0 {
         return spread;
     }
     let previous_close = rows.close.get(index - 1);
-    spread.max((high - previous_close).abs()).max((low - previous_close).abs())
+    spread
+        .max((high - previous_close).abs())
+        .max((low - previous_close).abs())
 }
 
 /// The median as numpy computes it: the middle value, or the mean `(a + b) / 2` of the two
@@ -55,10 +61,11 @@ pub fn median(values: &mut [f64]) -> f64 {
     if values.is_empty() || values.iter().any(|value| value.is_nan()) {
         return f64::NAN;
     }
-    let middle = values.len() / 2;
+    let count = values.len();
+    let middle = count / 2;
     let (lower, upper, _) = values.select_nth_unstable_by(middle, f64::total_cmp);
     let upper = *upper;
-    if values.len() % 2 == 1 {
+    if count % 2 == 1 {
         return upper;
     }
     let below = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -83,8 +90,11 @@ mod tests {
         let high = [10.0, 12.0];
         let low = [8.0, 11.0];
         let close = [9.0, 11.5];
-        let (high, low, close) =
-            (Column::from_slice(&high), Column::from_slice(&low), Column::from_slice(&close));
+        let (high, low, close) = (
+            Column::from_slice(&high),
+            Column::from_slice(&low),
+            Column::from_slice(&close),
+        );
         let rows = PriceRows::new(&high, &low, &close).unwrap();
         assert_eq!(true_range(&rows, 0), 2.0);
         // |12 - 9| beats the spread of 1.
@@ -93,11 +103,16 @@ mod tests {
 
     #[test]
     fn smoothing_uses_the_polars_update_form() {
-        let high: Vec<f64> = (0..20).map(|i| 100.0 + (i as f64 * 0.37).sin() * 3.0).collect();
+        let high: Vec<f64> = (0..20)
+            .map(|i| 100.0 + (i as f64 * 0.37).sin() * 3.0)
+            .collect();
         let low: Vec<f64> = high.iter().map(|h| h - 1.3).collect();
         let close: Vec<f64> = high.iter().map(|h| h - 0.4).collect();
-        let (h, l, c) =
-            (Column::from_slice(&high), Column::from_slice(&low), Column::from_slice(&close));
+        let (h, l, c) = (
+            Column::from_slice(&high),
+            Column::from_slice(&low),
+            Column::from_slice(&close),
+        );
         let rows = PriceRows::new(&h, &l, &c).unwrap();
         let averages = average_true_range(&rows, 14).unwrap();
 

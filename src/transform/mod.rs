@@ -26,19 +26,21 @@ pub const MAX_REVERSAL_BOXES: i64 = 10;
 pub const MAX_BOXES: usize = 10_000_000;
 
 /// The high, low and close columns a transform reads, checked to have one common length.
-#[derive(Debug, Clone, Copy)]
-pub struct PriceRows<'c, 'a> {
+///
+/// Holds the views themselves (a pointer, a length and a stride each), never the values.
+#[derive(Debug, Clone)]
+pub struct PriceRows<'a> {
     /// Highest prices.
-    pub high: &'c Column<'a>,
+    pub high: Column<'a>,
     /// Lowest prices.
-    pub low: &'c Column<'a>,
+    pub low: Column<'a>,
     /// Closing prices.
-    pub close: &'c Column<'a>,
+    pub close: Column<'a>,
 }
 
-impl<'c, 'a> PriceRows<'c, 'a> {
+impl<'a> PriceRows<'a> {
     /// Checks that `low` and `close` have as many values as `high`. Empty columns are allowed.
-    pub fn new(high: &'c Column<'a>, low: &'c Column<'a>, close: &'c Column<'a>) -> Result<Self> {
+    pub fn new(high: &Column<'a>, low: &Column<'a>, close: &Column<'a>) -> Result<Self> {
         let expected = high.len();
         for (name, column) in [("low", low), ("close", close)] {
             if column.len() != expected {
@@ -48,7 +50,7 @@ impl<'c, 'a> PriceRows<'c, 'a> {
                 )));
             }
         }
-        Ok(PriceRows { high, low, close })
+        Ok(PriceRows { high: high.clone(), low: low.clone(), close: close.clone() })
     }
 
     /// Number of rows.
@@ -67,7 +69,9 @@ pub fn check_box_size(box_size: f64) -> Result<f64> {
     if box_size.is_finite() && box_size > 0.0 {
         Ok(box_size)
     } else {
-        Err(Error::invalid(format!("box_size must be a positive number, got {box_size}.")))
+        Err(Error::invalid(format!(
+            "box_size must be a positive number, got {box_size}."
+        )))
     }
 }
 
@@ -113,7 +117,10 @@ mod tests {
     fn bad_box_sizes_name_the_value() {
         for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
             let message = check_box_size(bad).unwrap_err().to_string();
-            assert!(message.starts_with("box_size must be a positive number, got "), "{message}");
+            assert!(
+                message.starts_with("box_size must be a positive number, got "),
+                "{message}"
+            );
         }
         assert_eq!(check_box_size(0.25).unwrap(), 0.25);
     }

@@ -49,10 +49,10 @@ pub struct Brick {
 /// positive finite number, when `reversal_boxes` is outside 1..=10, when the automatic box size
 /// cannot be computed (fewer than 14 rows, or a flat or NaN average true range), or when the box
 /// size would make more than [`MAX_BOXES`](super::MAX_BOXES) bricks.
-pub fn renko_bricks(
-    high: &Column<'_>,
-    low: &Column<'_>,
-    close: &Column<'_>,
+pub fn renko_bricks<'a>(
+    high: &Column<'a>,
+    low: &Column<'a>,
+    close: &Column<'a>,
     box_size: Option<f64>,
     reversal_boxes: i64,
 ) -> Result<Vec<Brick>> {
@@ -69,7 +69,7 @@ pub fn renko_bricks(
 }
 
 /// `box_size` when given (checked), else the automatic size `0.75 * median(ATR-14)`.
-pub fn resolve_box_size(rows: &PriceRows<'_, '_>, box_size: Option<f64>) -> Result<f64> {
+pub fn resolve_box_size(rows: &PriceRows<'_>, box_size: Option<f64>) -> Result<f64> {
     match box_size {
         Some(explicit) => check_box_size(explicit),
         None => automatic_box_size(rows),
@@ -77,7 +77,7 @@ pub fn resolve_box_size(rows: &PriceRows<'_, '_>, box_size: Option<f64>) -> Resu
 }
 
 /// `0.75 * median(ATR-14)`, the box size the original picked when none was given.
-pub fn automatic_box_size(rows: &PriceRows<'_, '_>) -> Result<f64> {
+pub fn automatic_box_size(rows: &PriceRows<'_>) -> Result<f64> {
     if rows.len() < ATR_PERIOD {
         return Err(Error::invalid(format!(
             "box_size=None needs at least {ATR_PERIOD} rows to compute the automatic box size \
@@ -99,7 +99,7 @@ pub fn automatic_box_size(rows: &PriceRows<'_, '_>) -> Result<f64> {
 
 /// The bricks for an already checked `box_size` and `reversal_boxes`.
 pub fn build_bricks(
-    rows: &PriceRows<'_, '_>,
+    rows: &PriceRows<'_>,
     box_size: f64,
     reversal_boxes: u32,
 ) -> Result<Vec<Brick>> {
@@ -127,7 +127,13 @@ pub fn build_bricks(
             let count = whole_boxes(fall, box_size);
             if !is_weak_reversal(direction, Direction::Down, count, reversal_boxes) {
                 check_room(count, bricks.len(), box_size)?;
-                add_bricks(&mut bricks, &mut reference, count, box_size, Direction::Down);
+                add_bricks(
+                    &mut bricks,
+                    &mut reference,
+                    count,
+                    box_size,
+                    Direction::Down,
+                );
                 direction = Some(Direction::Down);
             }
         }
@@ -157,7 +163,10 @@ fn add_bricks(
             Direction::Up => *reference += box_size,
             Direction::Down => *reference -= box_size,
         }
-        bricks.push(Brick { price: *reference, direction });
+        bricks.push(Brick {
+            price: *reference,
+            direction,
+        });
     }
 }
 
@@ -172,13 +181,19 @@ mod tests {
         box_size: Option<f64>,
         reversal: i64,
     ) -> Result<Vec<Brick>> {
-        let (high, low, close) =
-            (Column::from_slice(high), Column::from_slice(low), Column::from_slice(close));
+        let (high, low, close) = (
+            Column::from_slice(high),
+            Column::from_slice(low),
+            Column::from_slice(close),
+        );
         renko_bricks(&high, &low, &close, box_size, reversal)
     }
 
     fn summary(bricks: &[Brick]) -> Vec<(f64, i32)> {
-        bricks.iter().map(|brick| (brick.price, brick.direction.sign())).collect()
+        bricks
+            .iter()
+            .map(|brick| (brick.price, brick.direction.sign()))
+            .collect()
     }
 
     #[test]
@@ -208,8 +223,15 @@ mod tests {
         let result = bricks(&high, &low, &close, Some(1.0), 2).unwrap();
         assert_eq!(
             summary(&result),
-            vec![(101.0, 1), (102.0, 1), (103.0, 1), (102.0, -1), (101.0, -1), (100.0, -1),
-                 (99.0, -1)]
+            vec![
+                (101.0, 1),
+                (102.0, 1),
+                (103.0, 1),
+                (102.0, -1),
+                (101.0, -1),
+                (100.0, -1),
+                (99.0, -1)
+            ]
         );
     }
 
@@ -221,7 +243,9 @@ mod tests {
     #[test]
     fn automatic_box_needs_fourteen_rows() {
         let five = [1.0, 2.0, 3.0, 4.0, 5.0];
-        let message = bricks(&five, &five, &five, None, 1).unwrap_err().to_string();
+        let message = bricks(&five, &five, &five, None, 1)
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("at least 14 rows"), "{message}");
         assert!(message.contains("got 5"), "{message}");
     }
@@ -229,7 +253,9 @@ mod tests {
     #[test]
     fn flat_data_has_no_automatic_box() {
         let flat = [7.0; 20];
-        let message = bricks(&flat, &flat, &flat, None, 1).unwrap_err().to_string();
+        let message = bricks(&flat, &flat, &flat, None, 1)
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("automatic box size of 0"), "{message}");
     }
 
@@ -244,8 +270,9 @@ mod tests {
 
     #[test]
     fn tiny_boxes_are_refused_instead_of_filling_memory() {
-        let message =
-            bricks(&[1.0, 1e9], &[1.0, 1.0], &[1.0, 1.0], Some(1e-6), 1).unwrap_err().to_string();
+        let message = bricks(&[1.0, 1e9], &[1.0, 1.0], &[1.0, 1.0], Some(1e-6), 1)
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("too small"), "{message}");
     }
 }
