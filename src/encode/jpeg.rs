@@ -14,8 +14,8 @@ const MAX_DIMENSION: u32 = u16::MAX as u32;
 /// Encodes a JPEG into `out`, which must be empty; RGBA input is composited onto white.
 ///
 /// Like the original (Pillow with `optimize=True, progressive=True`), the file is progressive
-/// with Huffman tables fitted to the image: 8-13% smaller than plain baseline at about the same
-/// speed. Baseline with fitted tables would be 5-10% smaller still, but zune-jpeg 0.5, the
+/// with Huffman tables fitted to the image: 8-13% smaller than plain baseline for roughly a third
+/// more time. Baseline with fitted tables would be 5-10% smaller still, but zune-jpeg 0.5, the
 /// decoder of Rust's `image` crate, decodes such files of flat images into wrong colours
 /// (libjpeg reads them correctly), so the safer progressive layout is kept.
 pub(super) fn encode_jpeg(
@@ -27,6 +27,9 @@ pub(super) fn encode_jpeg(
     // Both fit in u16 after the check above.
     let (width, height) = (pixels.width as u16, pixels.height as u16);
 
+    // The encoder keeps colour at full resolution from quality 90 up and halves it below. At the
+    // default 95 thin coloured lines stay sharp (about 50 dB PSNR on a 1920x1080 chart against
+    // 35 dB for Pillow's half-resolution colour), for files about 1.8 times Pillow's size.
     let mut encoder = Encoder::new(&mut *out, quality.unwrap_or(DEFAULT_QUALITY));
     encoder.set_progressive(true);
     encoder.set_optimized_huffman_tables(true);
@@ -69,8 +72,8 @@ impl ImageBuffer for RgbaOnWhite<'_> {
     fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
         let row_len = usize::from(self.width) * 4;
         let start = usize::from(y) * row_len;
-        // The encoder only asks for rows below `height`, and `encode` checked that the buffer
-        // holds all of them; an empty row instead of a panic if that were ever not so.
+        // `encode` checked that the buffer holds every row the encoder asks for; `get` keeps even
+        // a broken caller from indexing out of bounds here.
         let row = self.data.get(start..start + row_len).unwrap_or_default();
 
         for pixel in row.chunks_exact(4) {

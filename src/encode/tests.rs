@@ -396,7 +396,9 @@ fn decode_jpeg(file: &[u8]) -> Vec<u8> {
 #[test]
 fn jpeg_of_rgba_is_composited_onto_white() {
     // Three flat 16x16 blocks (one JPEG block each at quality 95, no chroma subsampling), so
-    // compression error stays tiny and the decoded colour shows what was encoded.
+    // compression error stays tiny and the decoded colour shows what was encoded. Flat blocks
+    // also give the one-symbol Huffman tables that zune-jpeg misreads in baseline files, so this
+    // fails if the encoder stops writing progressive JPEG.
     let blocks: [[u8; 4]; 3] = [[51, 51, 51, 64], [200, 30, 40, 0], [10, 120, 250, 255]];
     let (width, height) = (48u32, 16u32);
     let mut data = Vec::new();

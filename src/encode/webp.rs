@@ -83,7 +83,8 @@ fn encode_with_libwebp(
     let mut picture = PictureGuard(picture);
     // The lossless encoder works on ARGB words; asking for them up front avoids a YUV detour.
     picture.0.use_argb = 1;
-    // Both fit: the dimensions were checked against MAX_DIMENSION, and so does the row stride.
+    // No overflow: width and height are at most MAX_DIMENSION, so even a 4-byte-per-pixel row
+    // stride fits in a c_int.
     picture.0.width = pixels.width as c_int;
     picture.0.height = pixels.height as c_int;
     let stride = (pixels.width * u32::from(pixels.channels)) as c_int;
