@@ -74,7 +74,12 @@ fn bench_encoders(c: &mut Criterion) {
     )
     .expect("valid data");
     let canvas = render_candles(&data, &options());
-    let pixels = Pixels { data: canvas.pixels(), width: 1920, height: 1080, channels: 4 };
+    let pixels = Pixels {
+        data: canvas.pixels(),
+        width: 1920,
+        height: 1080,
+        channels: 4,
+    };
     let mut group = c.benchmark_group("encode_1000_candles_1920x1080");
     group.sample_size(10);
     for (format, speed) in [
@@ -84,7 +89,11 @@ fn bench_encoders(c: &mut Criterion) {
         (ImageFormat::Png, Speed::Balanced),
         (ImageFormat::Jpeg, Speed::Balanced),
     ] {
-        let options = EncodeOptions { format, speed, quality: None };
+        let options = EncodeOptions {
+            format,
+            speed,
+            quality: None,
+        };
         let mut out = Vec::new();
         group.bench_function(format!("{}_{speed:?}", format.name()), |b| {
             b.iter(|| encode(pixels, &options, &mut out).expect("encodes"))

@@ -1,6 +1,7 @@
 //! The Python binding layer: converts arguments, releases the GIL, calls the pure core, and
 //! wraps the result. No drawing or number crunching happens here.
 
+mod charts;
 mod columns;
 mod encode;
 mod render;
@@ -14,6 +15,7 @@ use crate::errors::{Error, Result};
 /// Registers every native function and constant on the `kimsfinance._native` module.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     render::register(module)?;
+    charts::register(module)?;
     encode::register(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -24,12 +24,12 @@ pub(super) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// The five columns of a chart, borrowed for the length of one call.
-struct OhlcvHolders<'py> {
+pub(super) struct OhlcvHolders<'py> {
     columns: [ColumnHolder<'py>; 5],
 }
 
 impl<'py> OhlcvHolders<'py> {
-    fn extract(columns: [(&str, &Bound<'py, PyAny>); 5]) -> Result<Self> {
+    pub(super) fn extract(columns: [(&str, &Bound<'py, PyAny>); 5]) -> Result<Self> {
         let [open, high, low, close, volume] = columns;
         Ok(OhlcvHolders {
             columns: [
@@ -42,7 +42,7 @@ impl<'py> OhlcvHolders<'py> {
         })
     }
 
-    fn view(&self) -> Result<Ohlcv<'_>> {
+    pub(super) fn view(&self) -> Result<Ohlcv<'_>> {
         let [open, high, low, close, volume] = &self.columns;
         Ohlcv::new(
             open.view(),
@@ -55,7 +55,7 @@ impl<'py> OhlcvHolders<'py> {
 }
 
 /// Hands the canvas's pixels to numpy as an `(H, W, C)` uint8 array, without copying them.
-fn into_array(py: Python<'_>, canvas: Canvas) -> Result<Bound<'_, PyArray3<u8>>> {
+pub(super) fn into_array(py: Python<'_>, canvas: Canvas) -> Result<Bound<'_, PyArray3<u8>>> {
     let shape = (
         canvas.height() as usize,
         canvas.width() as usize,

@@ -73,7 +73,7 @@ impl<'a> Column<'a> {
     }
 
     /// Value `index` as `f64`. Integers above 2^53 lose their lowest bits, as in numpy.
-    #[inline]
+    #[inline(always)]
     pub fn get(&self, index: usize) -> f64 {
         with_view!(self, view => view[index] as f64)
     }
@@ -176,6 +176,74 @@ impl<'a> Ohlcv<'a> {
             ))),
             None => Ok(()),
         }
+    }
+}
+
+/// Checks that every column in `columns` has as many values as the first one, and that there
+/// is at least one value; returns that length. Messages name the columns, as [`Ohlcv::new`]'s do.
+pub fn check_same_length(columns: &[(&str, &Column<'_>)]) -> Result<usize> {
+    let Some(&(first_name, first)) = columns.first() else {
+        return Ok(0);
+    };
+    let expected = first.len();
+    for &(name, column) in &columns[1..] {
+        if column.len() != expected {
+            return Err(Error::data(format!(
+                "{name} has {} values but {first_name} has {expected}.",
+                column.len()
+            )));
+        }
+    }
+    if expected == 0 {
+        return Err(Error::data(format!(
+            "The data is empty: {first_name} has 0 values."
+        )));
+    }
+    Ok(expected)
+}
+
+/// Checks that no value of the column called `name` is negative (NaN is allowed).
+pub fn check_not_negative(name: &str, column: &Column<'_>) -> Result<()> {
+    let mut first_negative = None;
+    column.for_each(|index, value| {
+        if value < 0.0 && first_negative.is_none() {
+            first_negative = Some((index, value));
+        }
+    });
+    match first_negative {
+        Some((index, value)) => Err(Error::data(format!(
+            "{name} must not be negative; {name}[{index}] is {value}."
+        ))),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod column_check_tests {
+    use super::*;
+
+    #[test]
+    fn lengths_are_compared_with_the_first_column() {
+        let (two, three) = ([1.0, 2.0], [1.0, 2.0, 3.0]);
+        let (two, three) = (Column::from_slice(&two), Column::from_slice(&three));
+        let error = check_same_length(&[("close", &three), ("low", &two)]).unwrap_err();
+        assert_eq!(error.to_string(), "low has 2 values but close has 3.");
+        assert_eq!(
+            check_same_length(&[("close", &three), ("high", &three)]).unwrap(),
+            3
+        );
+        let empty: [f64; 0] = [];
+        assert!(check_same_length(&[("close", &Column::from_slice(&empty))]).is_err());
+    }
+
+    #[test]
+    fn negative_values_are_named_with_their_index() {
+        let values = [1.0, f64::NAN, -2.0];
+        let error = check_not_negative("volume", &Column::from_slice(&values)).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "volume must not be negative; volume[2] is -2."
+        );
     }
 }
 

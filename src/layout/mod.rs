@@ -240,6 +240,137 @@ pub fn grid_columns(count: usize, slot_width: f64) -> impl Iterator<Item = i32> 
         .map(move |index| trunc(index as f64 * slot_width))
 }
 
+impl Panels {
+    /// A price panel as tall as the image and no volume panel, for charts without volume
+    /// (Point & Figure): [`Panels::grid_rows`] then divides the whole height.
+    pub fn price_only(height: u32) -> Self {
+        Panels {
+            height: height as i32,
+            price_height: height as i32,
+            volume_height: 0,
+        }
+    }
+}
+
+impl PriceScale {
+    /// The scale spanning the lowest and highest of `extremes` (pairs of low and high), the
+    /// way [`PriceScale::from_candles`] does for rows chosen by the caller.
+    pub fn from_extremes(extremes: impl Iterator<Item = (f64, f64)>, panel_height: i32) -> Self {
+        let (min, max) = extremes.fold(
+            (f64::INFINITY, f64::NEG_INFINITY),
+            |(min, max), (low, high)| (min.min(low), max.max(high)),
+        );
+        Self::from_bounds(min, max, panel_height)
+    }
+
+    /// The scale of Renko and Point & Figure charts: like [`PriceScale::from_bounds`], but
+    /// equal bounds span a range of 1 (so prices map to the bottom row) instead of the middle,
+    /// as the original did. Bounds that are not finite still give a flat scale.
+    pub fn with_unit_fallback(min: f64, max: f64, panel_height: i32) -> Self {
+        if max - min == 0.0 {
+            Self::from_bounds(min, min + 1.0, panel_height)
+        } else {
+            Self::from_bounds(min, max, panel_height)
+        }
+    }
+
+    /// The price span of the panel (0 for a flat scale).
+    pub fn range(&self) -> f64 {
+        self.range
+    }
+}
+
+impl VolumeScale {
+    /// The scale where the largest finite value of `volumes` fills the panel.
+    pub fn from_volumes(volumes: impl Iterator<Item = f64>, panel_height: i32) -> Self {
+        let max = volumes
+            .filter(|volume| volume.is_finite())
+            .fold(0.0f64, f64::max);
+        VolumeScale { max, panel_height }
+    }
+}
+
+/// Horizontal geometry of OHLC bars, line-chart points and Renko bricks: `count` slots of
+/// `W/(n+1)` each, the right-most slot left empty.
+///
+/// Unlike [`CandleSlots`], the 80 % body is `trunc(start + 0.8 * slot)` (the original computed
+/// it that way for these charts; `slot - 0.2 * slot` can differ in the last bit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ItemSlots {
+    /// Width of one slot.
+    pub slot_width: f64,
+}
+
+impl ItemSlots {
+    /// Slots for `count` items across `width` pixels.
+    pub fn new(width: u32, count: usize) -> Self {
+        ItemSlots {
+            slot_width: width as f64 / (count as f64 + 1.0),
+        }
+    }
+
+    /// `trunc((index + 0.5) * slot)`: the centre of an OHLC bar or a line-chart point.
+    #[inline]
+    pub fn center(&self, index: usize) -> i32 {
+        trunc((index as f64 + 0.5) * self.slot_width)
+    }
+
+    /// First and last column of the 80 % body of slot `index`: a Renko brick or a line-chart
+    /// volume bar.
+    #[inline]
+    pub fn body(&self, index: usize) -> (i32, i32) {
+        let start = trunc(index as f64 * self.slot_width + 0.2 * self.slot_width / 2.0);
+        (start, trunc(start as f64 + self.slot_width * 0.8))
+    }
+
+    /// First and last column of the middle half of slot `index`: an OHLC bar's volume bar.
+    #[inline]
+    pub fn middle_half(&self, index: usize) -> (i32, i32) {
+        let index = index as f64;
+        (
+            trunc((index + 0.25) * self.slot_width),
+            trunc((index + 0.75) * self.slot_width),
+        )
+    }
+}
+
+#[cfg(test)]
+mod item_geometry_tests {
+    use super::*;
+
+    #[test]
+    fn item_slots_follow_the_original_formulas() {
+        let slots = ItemSlots::new(1000, 9);
+        assert_eq!(slots.center(0), 50);
+        assert_eq!(slots.body(2), (210, 290));
+        assert_eq!(slots.middle_half(1), (125, 175));
+    }
+
+    #[test]
+    fn unit_fallback_maps_equal_bounds_to_the_bottom() {
+        let scale = PriceScale::with_unit_fallback(5.0, 5.0, 100);
+        assert!(!scale.is_flat());
+        assert_eq!(scale.y(5.0, YRounding::Batch), 100);
+        assert_eq!(scale.range(), 1.0);
+        assert!(PriceScale::with_unit_fallback(f64::NAN, 1.0, 100).is_flat());
+    }
+
+    #[test]
+    fn extremes_and_volumes_skip_what_the_caller_leaves_out() {
+        let scale = PriceScale::from_extremes([(2.0, 4.0), (1.0, 3.0)].into_iter(), 30);
+        assert_eq!(scale.y(4.0, YRounding::Batch), 0);
+        assert_eq!(scale.y(1.0, YRounding::Batch), 30);
+        let volumes = VolumeScale::from_volumes([1.0, f64::NAN, 4.0].into_iter(), 40);
+        assert_eq!(volumes.height(2.0), 20);
+    }
+
+    #[test]
+    fn price_only_panels_divide_the_whole_height() {
+        let rows: Vec<i32> = Panels::price_only(100).grid_rows().collect();
+        assert_eq!(rows, vec![10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

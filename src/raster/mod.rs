@@ -7,5 +7,12 @@
 pub mod candles;
 pub mod canvas;
 pub mod dense;
+pub mod frame;
+pub mod line;
+pub mod ohlc_bars;
+pub mod pnf;
+pub mod renko;
+pub mod smooth;
+pub mod strokes;
 
 pub use canvas::{Canvas, Channels};

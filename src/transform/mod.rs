@@ -50,7 +50,11 @@ impl<'a> PriceRows<'a> {
                 )));
             }
         }
-        Ok(PriceRows { high: high.clone(), low: low.clone(), close: close.clone() })
+        Ok(PriceRows {
+            high: high.clone(),
+            low: low.clone(),
+            close: close.clone(),
+        })
     }
 
     /// Number of rows.

@@ -7,7 +7,15 @@ which draws with the GIL released, and wraps the pixels it gets back without cop
 from __future__ import annotations
 
 from .output import render_and_save, save_chart
-from .raster import render_hollow_candles, render_ohlcv_chart, render_to_array
+from .raster import (
+    render_hollow_candles,
+    render_line_chart,
+    render_ohlc_bars,
+    render_ohlcv_chart,
+    render_pnf_chart,
+    render_renko_chart,
+    render_to_array,
+)
 
 __all__ = [
     "save_chart",
@@ -15,4 +23,8 @@ __all__ = [
     "render_hollow_candles",
     "render_to_array",
     "render_and_save",
+    "render_ohlc_bars",
+    "render_line_chart",
+    "render_renko_chart",
+    "render_pnf_chart",
 ]

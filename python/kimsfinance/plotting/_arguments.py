@@ -6,6 +6,8 @@ takes; no drawing happens in Python.
 
 from __future__ import annotations
 
+import numbers
+import operator
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -56,14 +58,53 @@ def color(name: str, value: Any) -> Rgba | None:
     return (*parsed, 255) if len(parsed) == 3 else tuple(parsed)  # type: ignore[return-value]
 
 
-def ohlc_columns(ohlc: Any) -> tuple[Any, Any, Any, Any]:
-    """The open, high, low and close columns of ``ohlc`` (lower-case or capitalised keys)."""
+def ohlc_columns(
+    ohlc: Any, keys: tuple[str, ...] = ("open", "high", "low", "close")
+) -> tuple[Any, ...]:
+    """The columns of ``ohlc`` named by ``keys`` (lower-case or capitalised).
+
+    Charts that do not read the open price ask only for ``("high", "low", "close")``, so a
+    mapping without an ``open`` column works for them, as in the original library.
+    """
     if not isinstance(ohlc, Mapping) and not hasattr(ohlc, "__getitem__"):
         raise TypeError(
-            "ohlc must be a mapping with 'open', 'high', 'low' and 'close' columns, "
+            f"ohlc must be a mapping with {', '.join(repr(key) for key in keys)} columns, "
             f"got {type(ohlc).__name__}."
         )
-    return tuple(_column(ohlc, key) for key in ("open", "high", "low", "close"))  # type: ignore[return-value]
+    return tuple(_column(ohlc, key) for key in keys)
+
+
+def whole_number(name: str, value: Any) -> int:
+    """``value`` as an ``int``: integers (numpy's included) and floats with no fraction.
+
+    The original compared ``reversal_boxes`` as a number, so ``3.0`` must keep working.
+    """
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a whole number, got {value!r}.")
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        if float(value).is_integer():
+            return int(value)
+        raise ValueError(f"{name} must be a whole number between 1 and 10, got {value!r}.")
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be a whole number, got {value!r}.") from None
+
+
+def real_number(name: str, value: Any) -> float:
+    """``value`` (an int, a float or a numpy scalar; not a bool) as a float."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}.")
+    return float(value)
+
+
+def positive_number(name: str, value: Any) -> float | None:
+    """``None``, or ``value`` as a float; the native core checks that it is finite and > 0."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number or None, got {value!r}.")
+    return float(value)
 
 
 def _column(ohlc: Any, key: str) -> Any:

@@ -7,10 +7,28 @@ from typing import Any
 import numpy as np
 
 from .. import _native
-from ._arguments import color, ohlc_columns, theme_name
+from ._arguments import (
+    color,
+    ohlc_columns,
+    positive_number,
+    real_number,
+    theme_name,
+    whole_number,
+)
 from ._image import to_image
 
-__all__ = ["render_ohlcv_chart", "render_hollow_candles", "render_to_array"]
+__all__ = [
+    "render_ohlcv_chart",
+    "render_hollow_candles",
+    "render_to_array",
+    "render_ohlc_bars",
+    "render_line_chart",
+    "render_renko_chart",
+    "render_pnf_chart",
+]
+
+# The price columns of the charts that never read the open price.
+_HIGH_LOW_CLOSE = ("high", "low", "close")
 
 
 def _candle_pixels(
@@ -154,3 +172,213 @@ _CANDLE_DEFAULTS: dict[str, Any] = {
     "show_grid": True,
     "use_batch_drawing": None,
 }
+
+
+def _frame_arguments(
+    *, width: int, height: int, theme: str, bg_color: Any, rgba: Any, show_grid: Any
+) -> dict[str, Any]:
+    """The keyword arguments every native renderer takes, normalised."""
+    return {
+        "width": width,
+        "height": height,
+        "theme": theme_name(theme),
+        "bg_color": color("bg_color", bg_color),
+        "rgba": bool(rgba),
+        "show_grid": bool(show_grid),
+    }
+
+
+def render_ohlc_bars(
+    ohlc: Any,
+    volume: Any,
+    width: int = 1920,
+    height: int = 1080,
+    theme: str = "classic",
+    bg_color: str | None = None,
+    up_color: str | None = None,
+    down_color: str | None = None,
+    enable_antialiasing: bool = True,
+    show_grid: bool = True,
+) -> Any:
+    """Draws an OHLC bar chart with a volume panel and returns it as a PIL image.
+
+    Each row is a vertical high-low line with the open as a tick to the left and the close as
+    a tick to the right; rising bars (close >= open) are drawn first, then falling ones, all
+    one pixel wide. Inputs, colours and ``enable_antialiasing`` (RGBA versus RGB output; no
+    smoothing) are as for :func:`render_ohlcv_chart`, and so are the fixes of its edge cases:
+    rows with a NaN or infinite price are skipped, equal prices are drawn across the middle,
+    all-zero volume draws no volume bars.
+    """
+    open_, high, low, close = ohlc_columns(ohlc)
+    pixels = _native.render_ohlc_bars(
+        open_,
+        high,
+        low,
+        close,
+        volume,
+        up_color=color("up_color", up_color),
+        down_color=color("down_color", down_color),
+        **_frame_arguments(
+            width=width,
+            height=height,
+            theme=theme,
+            bg_color=bg_color,
+            rgba=enable_antialiasing,
+            show_grid=show_grid,
+        ),
+    )
+    return to_image(pixels)
+
+
+def render_line_chart(
+    ohlc: Any,
+    volume: Any,
+    width: int = 1920,
+    height: int = 1080,
+    theme: str = "classic",
+    bg_color: str | None = None,
+    line_color: str | None = None,
+    line_width: float = 2,
+    fill_area: bool = False,
+    enable_antialiasing: bool = True,
+    show_grid: bool = True,
+    *,
+    antialias: bool = False,
+) -> Any:
+    """Draws the closing prices as a line over a volume panel and returns a PIL image.
+
+    Only ``high``, ``low`` and ``close`` are read (``open`` may be missing). The line is drawn
+    in ``line_color`` (default: the theme's rising colour), ``line_width`` pixels wide (0.1 to
+    20), with rounded bends; the volume bars share its colour. ``fill_area=True`` also fills
+    the area under the line with the line colour at alpha 50, in RGBA output only.
+
+    ``antialias=True`` (an addition; the original had no smoothing, and its
+    ``enable_antialiasing`` only picks RGBA versus RGB output) draws the line and area with
+    real antialiasing, composited over the grid. By default the pixels are the original's.
+
+    Differences from the original: a fractional ``line_width`` works (the original raised
+    ``TypeError``): it is rounded half to even for the aliased line and used exactly when
+    antialiased. Rows with a NaN or infinite high, low or close are left out (the line joins
+    their neighbours) instead of throwing the chart off; equal prices are drawn across the
+    middle of the panel.
+    """
+    high, low, close = ohlc_columns(ohlc, _HIGH_LOW_CLOSE)
+    pixels = _native.render_line_chart(
+        high,
+        low,
+        close,
+        volume,
+        line_color=color("line_color", line_color),
+        line_width=real_number("line_width", line_width),
+        fill_area=bool(fill_area),
+        antialias=bool(antialias),
+        **_frame_arguments(
+            width=width,
+            height=height,
+            theme=theme,
+            bg_color=bg_color,
+            rgba=enable_antialiasing,
+            show_grid=show_grid,
+        ),
+    )
+    return to_image(pixels)
+
+
+def render_renko_chart(
+    ohlc: Any,
+    volume: Any,
+    width: int = 1920,
+    height: int = 1080,
+    theme: str = "classic",
+    bg_color: str | None = None,
+    up_color: str | None = None,
+    down_color: str | None = None,
+    box_size: float | None = None,
+    reversal_boxes: int = 1,
+    enable_antialiasing: bool = True,
+    show_grid: bool = True,
+) -> Any:
+    """Draws a Renko chart (see :func:`kimsfinance.data.calculate_renko_bricks`) as a PIL image.
+
+    Only ``high``, ``low`` and ``close`` are read and ``volume`` is ignored, as in the
+    original. ``box_size=None`` uses 0.75 times the median 14-row average true range, which
+    needs at least 14 rows; ``reversal_boxes`` (1 to 10) bricks are needed to turn. No bricks
+    gives a chart of plain background.
+
+    Differences from the original: a ``box_size`` that is not a positive finite number, an
+    automatic box size of 0 or NaN (flat data, NaN prices), and a box size so small that it
+    would make more than ten million bricks raise ``ValueError`` instead of failing later or
+    running out of memory.
+    """
+    high, low, close = ohlc_columns(ohlc, _HIGH_LOW_CLOSE)
+    pixels = _native.render_renko_chart(
+        high,
+        low,
+        close,
+        up_color=color("up_color", up_color),
+        down_color=color("down_color", down_color),
+        box_size=positive_number("box_size", box_size),
+        reversal_boxes=whole_number("reversal_boxes", reversal_boxes),
+        **_frame_arguments(
+            width=width,
+            height=height,
+            theme=theme,
+            bg_color=bg_color,
+            rgba=enable_antialiasing,
+            show_grid=show_grid,
+        ),
+    )
+    return to_image(pixels)
+
+
+def render_pnf_chart(
+    ohlc: Any,
+    volume: Any,
+    width: int = 1920,
+    height: int = 1080,
+    theme: str = "classic",
+    bg_color: str | None = None,
+    up_color: str | None = None,
+    down_color: str | None = None,
+    box_size: float | None = None,
+    reversal_boxes: int = 3,
+    enable_antialiasing: bool = True,
+    show_grid: bool = True,
+    *,
+    antialias: bool = False,
+) -> Any:
+    """Draws a Point & Figure chart (see :func:`kimsfinance.data.calculate_pnf_columns`).
+
+    Only ``high``, ``low`` and ``close`` are read and ``volume`` is ignored, as in the
+    original; the chart uses the full height. Rising columns are X marks in the up colour,
+    falling ones O marks in the down colour. ``box_size=None`` uses the median 14-row average
+    true range (1 % of the price range below 14 rows). No columns gives a plain background.
+
+    ``antialias=True`` (an addition to the original) draws the marks with real antialiasing,
+    composited over the grid; by default the pixels are the original's.
+
+    Differences from the original: empty input draws a plain background (the original raised
+    ``IndexError``); a ``box_size`` of 0 (``ZeroDivisionError`` in the original), negative,
+    infinite or NaN, an automatic box size of 0 or NaN, and a box size that would make more than
+    ten million boxes raise ``ValueError``.
+    """
+    high, low, close = ohlc_columns(ohlc, _HIGH_LOW_CLOSE)
+    pixels = _native.render_pnf_chart(
+        high,
+        low,
+        close,
+        up_color=color("up_color", up_color),
+        down_color=color("down_color", down_color),
+        box_size=positive_number("box_size", box_size),
+        reversal_boxes=whole_number("reversal_boxes", reversal_boxes),
+        antialias=bool(antialias),
+        **_frame_arguments(
+            width=width,
+            height=height,
+            theme=theme,
+            bg_color=bg_color,
+            rgba=enable_antialiasing,
+            show_grid=show_grid,
+        ),
+    )
+    return to_image(pixels)

@@ -1,0 +1,378 @@
+//! Line charts: the closing prices joined by a line, an optional translucent area under it, and
+//! a volume panel in the line's colour.
+//!
+//! Points sit at `trunc((i + 0.5) * W/(n+1))` on the batch-rounded price rows. The aliased line
+//! is Pillow's `line(points, width, joint="curve")` pixel for pixel (see
+//! [`crate::raster::strokes`]); the area under it is a polygon down to the bottom of the price
+//! panel, written with alpha 50 and only in RGBA output, as in the original. With antialiasing
+//! the same line and area are drawn by tiny-skia, the line at its exact (fractional) width with
+//! round bends, and composited over the grid (see [`crate::raster::smooth`]).
+//!
+//! Rows whose high, low or close is not finite are left out: the line joins the rows around
+//! them, and they neither stretch the price axis nor draw a volume bar.
+
+use crate::errors::{Error, Result};
+use crate::input::{check_not_negative, check_same_length, Column};
+use crate::layout::{ItemSlots, Panels, PriceScale, VolumeScale, YRounding};
+use crate::raster::candles::{draw_grid, Painter};
+use crate::raster::dense::{paint_columns, ColumnItems};
+use crate::raster::frame::ChartFrame;
+use crate::raster::smooth::SmoothLayer;
+use crate::raster::strokes::{PillowPen, Point};
+use crate::raster::{Canvas, Channels};
+use crate::style::Rgba;
+
+/// Alpha of the area under the line.
+pub const FILL_ALPHA: u8 = 50;
+/// Thinnest accepted line, in pixels.
+pub const MIN_LINE_WIDTH: f64 = 0.1;
+/// Widest accepted line, in pixels.
+pub const MAX_LINE_WIDTH: f64 = 20.0;
+
+/// The columns a line chart reads (the open price is not used), checked to have one length.
+#[derive(Debug, Clone)]
+pub struct LineSeries<'a> {
+    /// Highest prices: they set the top of the price axis.
+    pub high: Column<'a>,
+    /// Lowest prices: they set the bottom of the price axis.
+    pub low: Column<'a>,
+    /// Closing prices: the line's points.
+    pub close: Column<'a>,
+    /// Traded volume; never negative.
+    pub volume: Column<'a>,
+}
+
+impl<'a> LineSeries<'a> {
+    /// Checks that all columns have as many values as `close`, at least one, and that no volume
+    /// is negative.
+    pub fn new(
+        high: Column<'a>,
+        low: Column<'a>,
+        close: Column<'a>,
+        volume: Column<'a>,
+    ) -> Result<Self> {
+        check_same_length(&[
+            ("close", &close),
+            ("high", &high),
+            ("low", &low),
+            ("volume", &volume),
+        ])?;
+        check_not_negative("volume", &volume)?;
+        Ok(LineSeries {
+            high,
+            low,
+            close,
+            volume,
+        })
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.close.len()
+    }
+
+    /// Always false: [`LineSeries::new`] rejects empty input.
+    pub fn is_empty(&self) -> bool {
+        self.close.is_empty()
+    }
+
+    /// Whether row `index` has finite high, low and close prices.
+    fn is_drawable(&self, index: usize) -> bool {
+        [&self.high, &self.low, &self.close]
+            .iter()
+            .all(|column| column.get(index).is_finite())
+    }
+}
+
+/// Everything a line chart needs besides the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineOptions {
+    /// Size, colours and grid; the line is drawn in the palette's `up` colour.
+    pub frame: ChartFrame,
+    /// Line width in pixels, 0.1..=20. The aliased line rounds it to a whole number (halves to
+    /// even, at least 1); the antialiased line uses it as given.
+    pub line_width: f64,
+    /// Whether to fill the area under the line (RGBA output only).
+    pub fill_area: bool,
+    /// Draw the line and area antialiased instead of Pillow's aliased pixels.
+    pub antialias: bool,
+}
+
+/// Checks a line width against 0.1..=20 pixels.
+pub fn check_line_width(line_width: f64) -> Result<f64> {
+    if (MIN_LINE_WIDTH..=MAX_LINE_WIDTH).contains(&line_width) {
+        Ok(line_width)
+    } else {
+        Err(Error::invalid(format!(
+            "line_width must be between {MIN_LINE_WIDTH} and {MAX_LINE_WIDTH} pixels, \
+             got {line_width}."
+        )))
+    }
+}
+
+/// The whole-pixel width of the aliased line: `line_width` rounded half to even (as Python's
+/// `round`), at least 1.
+pub fn aliased_width(line_width: f64) -> i32 {
+    line_width.round_ties_even().max(1.0) as i32
+}
+
+/// Draws a line chart.
+pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
+    let frame = &options.frame;
+    let mut canvas = frame.blank_canvas();
+    let panels = Panels::split(frame.size.height);
+    let slots = ItemSlots::new(frame.size.width, series.len());
+    let drawable = || (0..series.len()).filter(|&index| series.is_drawable(index));
+    let prices = PriceScale::from_extremes(
+        drawable().map(|index| (series.low.get(index), series.high.get(index))),
+        panels.price_height,
+    );
+    let volumes = VolumeScale::from_volumes(
+        drawable().map(|index| series.volume.get(index)),
+        panels.volume_height,
+    );
+    let color = frame.palette.up;
+
+    if frame.show_grid {
+        draw_grid(
+            &mut canvas,
+            &panels,
+            series.len(),
+            slots.slot_width,
+            frame.palette,
+        );
+    }
+
+    let points: Vec<Point> = drawable()
+        .map(|index| {
+            let y = prices.y(series.close.get(index), YRounding::Batch);
+            Point::new(slots.center(index), y)
+        })
+        .collect();
+    let area = (options.fill_area && frame.channels == Channels::Rgba)
+        .then(|| area_under(&points, panels.price_height))
+        .flatten();
+    let area_color = [color[0], color[1], color[2], FILL_ALPHA];
+    if options.antialias {
+        // Room for half the line and its antialiased fringe around the points and the area.
+        let margin = (options.line_width / 2.0).ceil() as i32 + 2;
+        let reach = area.as_deref().unwrap_or(&points);
+        let layer = SmoothLayer::area_around(reach, margin)
+            .and_then(|bounds| SmoothLayer::covering(frame.size, bounds));
+        if let Some(mut layer) = layer {
+            if let Some(area) = &area {
+                layer.fill_polygon(area, area_color);
+            }
+            if points.len() >= 2 {
+                layer.stroke_line(&points, options.line_width as f32, color);
+            }
+            layer.composite_onto(&mut canvas);
+        }
+    } else {
+        let mut pen = PillowPen::new();
+        if let Some(area) = &area {
+            pen.fill_polygon(&mut canvas, area, area_color);
+        }
+        if points.len() >= 2 {
+            pen.curved_polyline(
+                &mut canvas,
+                &points,
+                aliased_width(options.line_width),
+                color,
+            );
+        }
+    }
+
+    let bars = VolumeBars {
+        series,
+        slots,
+        volumes,
+        height: panels.height,
+        color,
+    };
+    match Painter::for_density(series.len(), frame.size.width) {
+        Painter::Columns => paint_columns(&mut canvas, &bars, 1),
+        Painter::Direct => {
+            for index in 0..series.len() {
+                if let Some((left, right, top)) = bars.shape(index) {
+                    canvas.fill_rect(left, top, right, bars.height, color);
+                }
+            }
+        }
+    }
+    canvas
+}
+
+/// The volume bars under a line, all in the line's colour.
+struct VolumeBars<'s, 'a> {
+    series: &'s LineSeries<'a>,
+    slots: ItemSlots,
+    volumes: VolumeScale,
+    height: i32,
+    color: Rgba,
+}
+
+impl ColumnItems for VolumeBars<'_, '_> {
+    /// First column, last column and top row of a bar.
+    type Shape = (i32, i32, i32);
+
+    fn count(&self) -> usize {
+        self.series.len()
+    }
+
+    fn columns(&self, index: usize) -> (i32, i32) {
+        self.slots.body(index)
+    }
+
+    fn shape(&self, index: usize) -> Option<(i32, i32, i32)> {
+        if !self.series.is_drawable(index) {
+            return None;
+        }
+        let (left, right) = self.slots.body(index);
+        Some((
+            left,
+            right,
+            self.height - self.volumes.height(self.series.volume.get(index)),
+        ))
+    }
+
+    fn pass(&self, _: &(i32, i32, i32)) -> usize {
+        0
+    }
+
+    fn runs(
+        &self,
+        &(left, right, top): &(i32, i32, i32),
+        x: i32,
+        run: &mut dyn FnMut(i32, i32, Rgba),
+    ) {
+        if (left..=right).contains(&x) {
+            // Row `height` is off the canvas, so a bar `h` rows tall shows exactly `h` rows.
+            run(top, self.height, self.color);
+        }
+    }
+}
+
+/// The polygon under the line: its points, then straight down to the bottom of the price panel
+/// and back to below the first point.
+fn area_under(points: &[Point], bottom: i32) -> Option<Vec<Point>> {
+    let (first, last) = (points.first()?, points.last()?);
+    let mut area = Vec::with_capacity(points.len() + 2);
+    area.extend_from_slice(points);
+    area.push(Point::new(last.x, bottom));
+    area.push(Point::new(first.x, bottom));
+    Some(area)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::ChartSize;
+    use crate::style::{Overrides, Palette};
+
+    fn options(fill_area: bool, antialias: bool) -> LineOptions {
+        LineOptions {
+            frame: ChartFrame {
+                size: ChartSize {
+                    width: 200,
+                    height: 100,
+                },
+                palette: Palette::resolve("classic", Overrides::default(), true),
+                channels: Channels::Rgba,
+                show_grid: false,
+            },
+            line_width: 2.0,
+            fill_area,
+            antialias,
+        }
+    }
+
+    fn series<'a>(
+        high: &'a [f64],
+        low: &'a [f64],
+        close: &'a [f64],
+        volume: &'a [f64],
+    ) -> LineSeries<'a> {
+        LineSeries::new(
+            Column::from_slice(high),
+            Column::from_slice(low),
+            Column::from_slice(close),
+            Column::from_slice(volume),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn widths_round_half_to_even_and_are_checked() {
+        assert_eq!(aliased_width(2.5), 2);
+        assert_eq!(aliased_width(3.5), 4);
+        assert_eq!(aliased_width(0.3), 1);
+        assert!(check_line_width(0.05).is_err());
+        assert!(check_line_width(f64::NAN).is_err());
+        assert_eq!(
+            check_line_width(25.0).unwrap_err().to_string(),
+            "line_width must be between 0.1 and 20 pixels, got 25."
+        );
+    }
+
+    #[test]
+    fn lengths_are_checked_against_close() {
+        let error = LineSeries::new(
+            Column::from_slice(&[1.0]),
+            Column::from_slice(&[1.0, 2.0]),
+            Column::from_slice(&[1.0, 2.0]),
+            Column::from_slice(&[1.0, 2.0]),
+        )
+        .unwrap_err();
+        assert_eq!(error.to_string(), "high has 1 values but close has 2.");
+    }
+
+    #[test]
+    fn area_is_translucent_and_only_under_the_line() {
+        let data = series(
+            &[3.0, 3.0, 3.0],
+            &[0.0, 0.0, 0.0],
+            &[1.0, 3.0, 2.0],
+            &[0.0; 3],
+        );
+        let canvas = render_line(&data, &options(true, false));
+        // Points at x 25, 75, 125; nothing right of the last point.
+        assert_eq!(canvas.pixel(75, 50), [0, 255, 0, FILL_ALPHA]);
+        assert_eq!(canvas.pixel(150, 50), [0, 0, 0, 255]);
+        assert_eq!(canvas.pixel(75, 0), [0, 255, 0, 255]);
+    }
+
+    #[test]
+    fn rows_with_nan_are_left_out() {
+        let data = series(
+            &[3.0, f64::NAN, 3.0],
+            &[0.0; 3],
+            &[1.0, 2.0, 2.0],
+            &[1.0; 3],
+        );
+        let canvas = render_line(&data, &options(false, false));
+        // No volume bar in the middle slot; bars in the others.
+        assert_eq!(canvas.pixel(75, 99), [0, 0, 0, 255]);
+        assert_eq!(canvas.pixel(25, 99), [0, 255, 0, 255]);
+    }
+
+    #[test]
+    fn antialiasing_adds_blended_pixels_without_moving_the_line() {
+        let data = series(&[3.0, 3.0, 3.0], &[0.0; 3], &[1.0, 3.0, 2.0], &[0.0; 3]);
+        let aliased = render_line(&data, &options(false, false));
+        let smooth = render_line(&data, &options(false, true));
+        let mut blended = 0;
+        for y in 0..100 {
+            for x in 0..200 {
+                let pixel = smooth.pixel(x, y);
+                if pixel[1] > 0 && pixel[1] < 255 {
+                    blended += 1;
+                }
+                if x > 130 {
+                    assert_eq!(pixel, aliased.pixel(x, y));
+                }
+            }
+        }
+        assert!(blended > 20);
+    }
+}
