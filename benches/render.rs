@@ -1,13 +1,23 @@
-//! Criterion benchmarks of the pure Rust core: candle rendering at several densities and the
-//! encoders, without Python in the loop. Run with `cargo bench --bench render`.
+//! Criterion benchmarks of the pure Rust core: every raster chart type at several densities and
+//! the encoders, without Python in the loop. Run with `cargo bench --bench render`; a group
+//! alone with `cargo bench --bench render -- <group>`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use kimsfinance_native::encode::{encode, EncodeOptions, ImageFormat, Pixels, Speed};
 use kimsfinance_native::input::{Column, Ohlcv};
 use kimsfinance_native::layout::ChartSize;
 use kimsfinance_native::raster::candles::{render_candles, BodyStyle, CandleOptions};
+use kimsfinance_native::raster::frame::ChartFrame;
+use kimsfinance_native::raster::line::{render_line, LineOptions, LineSeries};
+use kimsfinance_native::raster::ohlc_bars::render_ohlc_bars;
+use kimsfinance_native::raster::pnf::{render_pnf, PnfOptions};
+use kimsfinance_native::raster::renko::{render_renko, RenkoOptions};
 use kimsfinance_native::raster::Channels;
 use kimsfinance_native::style::Palette;
+use kimsfinance_native::transform::PriceRows;
+
+/// Row counts of the chart-type comparison: fewer rows than pixel columns, and many more.
+const CHART_ROWS: [usize; 2] = [1_000, 100_000];
 
 /// A deterministic random walk as five owned columns (open, high, low, close, volume).
 fn random_walk(count: usize) -> [Vec<f64>; 5] {
@@ -32,6 +42,18 @@ fn random_walk(count: usize) -> [Vec<f64>; 5] {
     columns
 }
 
+/// Borrowed views of the five columns of [`random_walk`].
+fn ohlcv(columns: &[Vec<f64>; 5]) -> Ohlcv<'_> {
+    Ohlcv::new(
+        Column::from_slice(&columns[0]),
+        Column::from_slice(&columns[1]),
+        Column::from_slice(&columns[2]),
+        Column::from_slice(&columns[3]),
+        Column::from_slice(&columns[4]),
+    )
+    .expect("valid data")
+}
+
 fn options() -> CandleOptions {
     CandleOptions {
         size: ChartSize::new(1920, 1080).expect("valid size"),
@@ -44,18 +66,22 @@ fn options() -> CandleOptions {
     }
 }
 
+/// The frame every other chart type is drawn in: the candles' size, colours and grid.
+fn frame() -> ChartFrame {
+    let candles = options();
+    ChartFrame {
+        size: candles.size,
+        palette: candles.palette,
+        channels: candles.channels,
+        show_grid: candles.show_grid,
+    }
+}
+
 fn bench_candles(c: &mut Criterion) {
     let mut group = c.benchmark_group("candles_1920x1080");
     for count in [100usize, 1_000, 10_000, 100_000] {
         let columns = random_walk(count);
-        let data = Ohlcv::new(
-            Column::from_slice(&columns[0]),
-            Column::from_slice(&columns[1]),
-            Column::from_slice(&columns[2]),
-            Column::from_slice(&columns[3]),
-            Column::from_slice(&columns[4]),
-        )
-        .expect("valid data");
+        let data = ohlcv(&columns);
         group.bench_with_input(BenchmarkId::from_parameter(count), &data, |b, data| {
             b.iter(|| render_candles(data, &options()))
         });
@@ -63,16 +89,85 @@ fn bench_candles(c: &mut Criterion) {
     group.finish();
 }
 
+fn bench_ohlc_bars(c: &mut Criterion) {
+    let mut group = c.benchmark_group("ohlc_bars_1920x1080");
+    for count in CHART_ROWS {
+        let columns = random_walk(count);
+        let data = ohlcv(&columns);
+        group.bench_with_input(BenchmarkId::from_parameter(count), &data, |b, data| {
+            b.iter(|| render_ohlc_bars(data, &frame()))
+        });
+    }
+    group.finish();
+}
+
+/// The line chart with the Python API's defaults (2-pixel aliased line), with and without the
+/// area under it.
+fn bench_line(c: &mut Criterion) {
+    for (name, fill_area) in [("line_1920x1080", false), ("line_fill_1920x1080", true)] {
+        let mut group = c.benchmark_group(name);
+        for count in CHART_ROWS {
+            let [_, high, low, close, volume] = random_walk(count);
+            let series = LineSeries::new(
+                Column::from_slice(&high),
+                Column::from_slice(&low),
+                Column::from_slice(&close),
+                Column::from_slice(&volume),
+            )
+            .expect("valid data");
+            let options = LineOptions {
+                frame: frame(),
+                line_width: 2.0,
+                fill_area,
+                antialias: false,
+            };
+            group.bench_with_input(BenchmarkId::from_parameter(count), &series, |b, series| {
+                b.iter(|| render_line(series, &options))
+            });
+        }
+        group.finish();
+    }
+}
+
+/// Renko and Point & Figure with the Python API's defaults (automatic box size); the time
+/// includes turning the rows into bricks or columns.
+fn bench_renko_and_pnf(c: &mut Criterion) {
+    for name in ["renko_1920x1080", "pnf_1920x1080"] {
+        let mut group = c.benchmark_group(name);
+        for count in CHART_ROWS {
+            let [_, high, low, close, _] = random_walk(count);
+            let (high, low, close) = (
+                Column::from_slice(&high),
+                Column::from_slice(&low),
+                Column::from_slice(&close),
+            );
+            let rows = PriceRows::new(&high, &low, &close).expect("valid data");
+            group.bench_with_input(BenchmarkId::from_parameter(count), &rows, |b, rows| {
+                if name.starts_with("renko") {
+                    let options = RenkoOptions {
+                        frame: frame(),
+                        box_size: None,
+                        reversal_boxes: 1,
+                    };
+                    b.iter(|| render_renko(rows, &options).expect("renders"))
+                } else {
+                    let options = PnfOptions {
+                        frame: frame(),
+                        box_size: None,
+                        reversal_boxes: 3,
+                        antialias: false,
+                    };
+                    b.iter(|| render_pnf(rows, &options).expect("renders"))
+                }
+            });
+        }
+        group.finish();
+    }
+}
+
 fn bench_encoders(c: &mut Criterion) {
     let columns = random_walk(1_000);
-    let data = Ohlcv::new(
-        Column::from_slice(&columns[0]),
-        Column::from_slice(&columns[1]),
-        Column::from_slice(&columns[2]),
-        Column::from_slice(&columns[3]),
-        Column::from_slice(&columns[4]),
-    )
-    .expect("valid data");
+    let data = ohlcv(&columns);
     let canvas = render_candles(&data, &options());
     let pixels = Pixels {
         data: canvas.pixels(),
@@ -102,5 +197,12 @@ fn bench_encoders(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_candles, bench_encoders);
+criterion_group!(
+    benches,
+    bench_candles,
+    bench_ohlc_bars,
+    bench_line,
+    bench_renko_and_pnf,
+    bench_encoders
+);
 criterion_main!(benches);

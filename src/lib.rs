@@ -2,18 +2,21 @@
 //!
 //! Data flows through the stages in this order, one module each:
 //! [`input`] (borrowed column views) → [`layout`] (shared geometry) → [`raster`] (pixels) →
-//! [`encode`] (image files). [`transform`] turns rows into Renko bricks and Point & Figure
-//! columns before layout. [`style`] holds colours and themes, [`stats`] receives timing
-//! events, [`errors`] is the one error type, and [`bindings`] is the only module that knows
-//! about Python.
+//! [`encode`] (image files), or from [`layout`] → [`svg`] (vector documents). [`transform`]
+//! turns rows into Renko bricks and Point & Figure columns before layout. [`style`] holds
+//! colours and themes, [`stats`] receives timing events, [`errors`] is the one error type, and
+//! [`bindings`] is the only module that knows about Python.
 
+pub mod batch;
 pub mod encode;
 pub mod errors;
+pub mod indicators;
 pub mod input;
 pub mod layout;
 pub mod raster;
 pub mod stats;
 pub mod style;
+pub mod svg;
 pub mod transform;
 
 mod bindings;

@@ -7,6 +7,7 @@ A drop-in replacement for the Python ``kimsfinance`` package. Heavy optional lib
 from __future__ import annotations
 
 from . import _native
+from ._native import PerformanceStats
 from .core import (
     ConfigurationError,
     DataValidationError,
@@ -16,6 +17,8 @@ from .core import (
     OperationNotSupportedError,
 )
 
+from .integration import activate, configure, deactivate, get_config, is_active
+
 __version__: str = _native.__version__
 version = __version__
 
@@ -23,6 +26,12 @@ __all__ = [
     "__version__",
     "version",
     "info",
+    "activate",
+    "deactivate",
+    "is_active",
+    "configure",
+    "get_config",
+    "PerformanceStats",
     "KimsFinanceError",
     "GPUNotAvailableError",
     "DataValidationError",

@@ -141,5 +141,35 @@ def save_image(
 def write_file_atomic(path: str | PathLike[str], data: bytes) -> None:
     """Writes ``data`` atomically."""
 
+def sma(values: Any, window: int) -> npt.NDArray[np.float64]:
+    """Simple moving average (pandas' ``rolling(window).mean()``), NaN during the warm-up."""
+
+def ema(values: Any, span: int) -> npt.NDArray[np.float64]:
+    """Exponential moving average (pandas' ``ewm(span=span, adjust=False).mean()``)."""
+
+class PerformanceStats:
+    """Bounded, thread-safe performance statistics (ring buffer allocated once)."""
+
+    def __init__(self, max_entries: int = 10_000, retention_hours: float = 24.0) -> None: ...
+    def record(self, engine_used: str, time_saved_ms: float = 0.0) -> None: ...
+    def record_duration(self, duration_ms: float, engine_used: str = "cpu") -> None: ...
+    def get_stats(self) -> dict[str, Any]: ...
+    def copy(self) -> dict[str, Any]: ...
+    def reset(self) -> None: ...
+    @property
+    def max_entries(self) -> int: ...
+    @property
+    def retention_hours(self) -> float: ...
+    def __len__(self) -> int: ...
+
+def global_stats() -> PerformanceStats:
+    """The process-wide statistics object fed by native operations when tracking is on."""
+
+def set_tracking(enabled: bool) -> None:
+    """Turns process-wide tracking of native operations on or off."""
+
+def is_tracking() -> bool:
+    """Whether native operations are being tracked."""
+
 def _raise_panic_for_tests() -> None:
     """Panics inside the native core; the panic arrives as ``EngineError``."""

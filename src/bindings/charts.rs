@@ -38,7 +38,7 @@ pub(super) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
 }
 
 /// The frame of a chart from the arguments every renderer takes.
-fn chart_frame(
+pub(super) fn chart_frame(
     width: i64,
     height: i64,
     theme: &str,
@@ -51,6 +51,21 @@ fn chart_frame(
         palette: Palette::resolve(theme, overrides, rgba),
         channels: if rgba { Channels::Rgba } else { Channels::Rgb },
         show_grid,
+    })
+}
+
+/// The options of a line chart, with the line width checked.
+pub(super) fn line_options(
+    frame: ChartFrame,
+    line_width: f64,
+    fill_area: bool,
+    antialias: bool,
+) -> Result<LineOptions> {
+    Ok(LineOptions {
+        frame,
+        line_width: check_line_width(line_width)?,
+        fill_area,
+        antialias,
     })
 }
 
@@ -165,12 +180,8 @@ fn render_line_chart<'py>(
         up: line_color,
         down: None,
     };
-    let options = LineOptions {
-        frame: chart_frame(width, height, theme, overrides, rgba, show_grid)?,
-        line_width: check_line_width(line_width)?,
-        fill_area,
-        antialias,
-    };
+    let frame = chart_frame(width, height, theme, overrides, rgba, show_grid)?;
+    let options = line_options(frame, line_width, fill_area, antialias)?;
     let holders = [
         extract_column("high", high)?,
         extract_column("low", low)?,

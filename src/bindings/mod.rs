@@ -1,10 +1,14 @@
 //! The Python binding layer: converts arguments, releases the GIL, calls the pure core, and
 //! wraps the result. No drawing or number crunching happens here.
 
+mod batch;
 mod charts;
 mod columns;
 mod encode;
+mod indicators;
 mod render;
+mod stats;
+mod svg;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -15,8 +19,12 @@ use crate::errors::{Error, Result};
 /// Registers every native function and constant on the `kimsfinance._native` module.
 pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     render::register(module)?;
+    batch::register(module)?;
     charts::register(module)?;
     encode::register(module)?;
+    svg::register(module)?;
+    stats::register(module)?;
+    indicators::register(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -66,6 +66,41 @@ pub(super) fn into_array(py: Python<'_>, canvas: Canvas) -> Result<Bound<'_, PyA
     Ok(array.into_pyarray(py))
 }
 
+/// The options of a candlestick (or hollow-candle) chart, checked: the size, and a wick width
+/// ratio that is a non-negative number.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn candle_options(
+    width: i64,
+    height: i64,
+    theme: &str,
+    overrides: Overrides,
+    wick_width_ratio: f64,
+    rgba: bool,
+    show_grid: bool,
+    batch: Option<bool>,
+    hollow: bool,
+) -> Result<CandleOptions> {
+    let size = ChartSize::new(width, height)?;
+    if !wick_width_ratio.is_finite() || wick_width_ratio < 0.0 {
+        return Err(Error::invalid(format!(
+            "wick_width_ratio must be a non-negative number, got {wick_width_ratio}."
+        )));
+    }
+    Ok(CandleOptions {
+        size,
+        palette: Palette::resolve(theme, overrides, rgba),
+        channels: if rgba { Channels::Rgba } else { Channels::Rgb },
+        show_grid,
+        wick_width_ratio,
+        batch,
+        body: if hollow {
+            BodyStyle::HollowRising
+        } else {
+            BodyStyle::Filled
+        },
+    })
+}
+
 /// Renders a candlestick (or hollow-candle) chart and returns its pixels as a numpy array.
 #[pyfunction]
 #[pyo3(signature = (
@@ -92,31 +127,21 @@ fn render_candles<'py>(
     batch: Option<bool>,
     hollow: bool,
 ) -> PyResult<Bound<'py, PyArray3<u8>>> {
-    let size = ChartSize::new(width, height)?;
-    if !wick_width_ratio.is_finite() || wick_width_ratio < 0.0 {
-        return Err(Error::invalid(format!(
-            "wick_width_ratio must be a non-negative number, got {wick_width_ratio}."
-        ))
-        .into());
-    }
-    let overrides = Overrides {
-        background: bg_color,
-        up: up_color,
-        down: down_color,
-    };
-    let options = CandleOptions {
-        size,
-        palette: Palette::resolve(theme, overrides, rgba),
-        channels: if rgba { Channels::Rgba } else { Channels::Rgb },
-        show_grid,
-        wick_width_ratio,
-        batch,
-        body: if hollow {
-            BodyStyle::HollowRising
-        } else {
-            BodyStyle::Filled
+    let options = candle_options(
+        width,
+        height,
+        theme,
+        Overrides {
+            background: bg_color,
+            up: up_color,
+            down: down_color,
         },
-    };
+        wick_width_ratio,
+        rgba,
+        show_grid,
+        batch,
+        hollow,
+    )?;
     let holders = OhlcvHolders::extract([
         ("open", open),
         ("high", high),

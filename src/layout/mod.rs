@@ -334,6 +334,116 @@ impl ItemSlots {
     }
 }
 
+/// Untruncated geometry for vector output (SVG), next to the truncating pixel forms above.
+///
+/// The raster renderers truncate every coordinate to reproduce the original's pixels; a vector
+/// document keeps the exact values instead. These accessors use the same scales and slots, so
+/// a chart's SVG and its pixels agree to within the truncation.
+impl PriceScale {
+    /// The exact row of `price`: `ch - (price - min) / range * ch`, untruncated. A flat scale
+    /// maps every price to the middle of the panel, `ch / 2`.
+    #[inline]
+    pub fn y_exact(&self, price: f64) -> f64 {
+        let panel = self.panel_height as f64;
+        if self.is_flat() {
+            return panel / 2.0;
+        }
+        panel - (price - self.min) / self.range * panel
+    }
+}
+
+impl VolumeScale {
+    /// The exact height of a bar for `volume`: `volume / max * vh`, untruncated; 0 when the
+    /// volume is not finite or all volumes are 0.
+    #[inline]
+    pub fn height_exact(&self, volume: f64) -> f64 {
+        if self.max > 0.0 && volume.is_finite() {
+            volume / self.max * self.panel_height as f64
+        } else {
+            0.0
+        }
+    }
+}
+
+impl ItemSlots {
+    /// Left edge of slot `index`: `index * slot`.
+    #[inline]
+    pub fn start_exact(&self, index: usize) -> f64 {
+        index as f64 * self.slot_width
+    }
+
+    /// Centre of slot `index`: `(index + 0.5) * slot`.
+    #[inline]
+    pub fn center_exact(&self, index: usize) -> f64 {
+        (index as f64 + 0.5) * self.slot_width
+    }
+
+    /// Left edge and width of the part of slot `index` that spans `share` of it, centred in
+    /// the slot: 0.8 for candle bodies and line-chart volume bars, 0.5 for OHLC volume bars.
+    #[inline]
+    pub fn span_exact(&self, index: usize, share: f64) -> (f64, f64) {
+        let width = share * self.slot_width;
+        // `(slot - width) / 2` rather than `(1 - share) * slot / 2`: 1 - 0.8 is not 0.2 in
+        // binary, and the first candle would start at 7.999999999999998 instead of 8.
+        let margin = (self.slot_width - width) / 2.0;
+        (self.start_exact(index) + margin, width)
+    }
+}
+
+/// Most vertical grid lines [`spread_grid_columns`] gives.
+pub const MAX_SPREAD_GRID_COLUMNS: usize = 20;
+
+/// Columns of the vertical grid lines spread evenly over `count` slots: `k = min(20, n/10 + 1)`
+/// lines at `trunc(i * (n / k) * slot)`, and none when `k` is 1 (fewer than 10 slots). Renko
+/// charts and the SVG charts place their vertical grid lines this way.
+pub fn spread_grid_columns(count: usize, slot_width: f64) -> impl Iterator<Item = i32> {
+    let lines = MAX_SPREAD_GRID_COLUMNS.min(count / 10 + 1);
+    let slots_per_line = count as f64 / lines as f64;
+    let lines = if lines > 1 { lines } else { 0 };
+    (0..lines).map(move |line| trunc(line as f64 * slots_per_line * slot_width))
+}
+
+#[cfg(test)]
+mod exact_geometry_tests {
+    use super::*;
+
+    #[test]
+    fn exact_rows_are_the_untruncated_batch_rows() {
+        let scale = PriceScale::from_bounds(0.0, 3.0, 100);
+        assert_eq!(scale.y_exact(3.0), 0.0);
+        assert_eq!(scale.y_exact(0.0), 100.0);
+        assert_eq!(scale.y_exact(1.0), 100.0 - 1.0 / 3.0 * 100.0);
+        assert_eq!(scale.y_exact(1.0) as i32, scale.y(1.0, YRounding::Batch));
+        assert_eq!(PriceScale::from_bounds(2.0, 2.0, 101).y_exact(2.0), 50.5);
+    }
+
+    #[test]
+    fn exact_volume_heights_are_untruncated() {
+        let volumes = VolumeScale::from_volumes([3.0, 1.0].into_iter(), 100);
+        assert_eq!(volumes.height_exact(1.0), 1.0 / 3.0 * 100.0);
+        assert_eq!(volumes.height_exact(f64::NAN), 0.0);
+        let silent = VolumeScale::from_volumes([0.0].into_iter(), 100);
+        assert_eq!(silent.height_exact(0.0), 0.0);
+    }
+
+    #[test]
+    fn spans_are_centred_in_their_slots() {
+        let slots = ItemSlots::new(1000, 9);
+        assert_eq!(slots.start_exact(3), 300.0);
+        assert_eq!(slots.center_exact(3), 350.0);
+        assert_eq!(slots.span_exact(3, 0.8), (310.0, 80.0));
+        assert_eq!(slots.span_exact(3, 0.5), (325.0, 50.0));
+    }
+
+    #[test]
+    fn spread_grid_columns_need_ten_slots() {
+        assert_eq!(spread_grid_columns(9, 10.0).count(), 0);
+        let columns: Vec<i32> = spread_grid_columns(25, 10.0).collect();
+        assert_eq!(columns, vec![0, 83, 166]);
+        assert_eq!(spread_grid_columns(10_000, 0.1).count(), 20);
+    }
+}
+
 #[cfg(test)]
 mod item_geometry_tests {
     use super::*;

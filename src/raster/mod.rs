@@ -6,6 +6,7 @@
 
 pub mod candles;
 pub mod canvas;
+pub mod chart;
 pub mod dense;
 pub mod frame;
 pub mod line;
