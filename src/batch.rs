@@ -146,10 +146,7 @@ pub fn run(batch: &Batch<'_>, control: &Control<'_>) -> Result<Outcome> {
             .collect()
     });
 
-    if let Some((_, error)) = failure
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-    {
+    if let Some((_, error)) = failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
         return Err(error);
     }
     let Some(results) = results.into_iter().collect::<Option<Vec<_>>>() else {
@@ -208,7 +205,9 @@ pub fn thread_pool(threads: usize) -> Result<Arc<ThreadPool>> {
         .thread_name(|index| format!("kimsfinance-batch-{index}"))
         .build()
         .map_err(|error| {
-            Error::Engine(format!("Could not start {threads} worker threads: {error}."))
+            Error::Engine(format!(
+                "Could not start {threads} worker threads: {error}."
+            ))
         })?;
     let replaced = last.replace(CachedPool {
         threads,
@@ -222,7 +221,9 @@ pub fn thread_pool(threads: usize) -> Result<Arc<ThreadPool>> {
             std::mem::forget(stale);
         }
     }
-    Ok(Arc::clone(&last.as_ref().expect("a pool was just stored").pool))
+    Ok(Arc::clone(
+        &last.as_ref().expect("a pool was just stored").pool,
+    ))
 }
 
 /// The pool [`thread_pool`] keeps, with what it was built for.
@@ -364,7 +365,9 @@ mod tests {
     fn walks(count: usize) -> Vec<[Vec<f64>; 5]> {
         let mut seed = 7_u64;
         let mut next = move || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 11) as f64 / (1u64 << 53) as f64
         };
         (0..count)
@@ -559,7 +562,8 @@ mod tests {
         // separated by a rebuild; the pool must still have the asked-for size.
         let first = thread_pool(3).unwrap();
         assert_eq!(first.current_num_threads(), 3);
-        let reused = (0..100).any(|_| Arc::ptr_eq(&thread_pool(3).unwrap(), &thread_pool(3).unwrap()));
+        let reused =
+            (0..100).any(|_| Arc::ptr_eq(&thread_pool(3).unwrap(), &thread_pool(3).unwrap()));
         assert!(reused, "the pool was rebuilt on every call");
         assert!(thread_pool(0).is_err());
     }

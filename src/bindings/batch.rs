@@ -330,7 +330,14 @@ fn render_batch_files<'py>(
         })
         .collect::<Result<Vec<_>>>()?;
     let spec = &spec.get().spec;
-    run_batch(py, spec, &datasets, Output::Files(&targets), num_workers, progress)?;
+    run_batch(
+        py,
+        spec,
+        &datasets,
+        Output::Files(&targets),
+        num_workers,
+        progress,
+    )?;
     Ok(())
 }
 

@@ -120,7 +120,9 @@ impl ChartSpec {
         match self {
             ChartSpec::Candles(_) | ChartSpec::OhlcBars(_) => {
                 let (open, high, low, close, volume) = (next(), next(), next(), next(), next());
-                Ok(ChartData::Ohlcv(Ohlcv::new(open, high, low, close, volume)?))
+                Ok(ChartData::Ohlcv(Ohlcv::new(
+                    open, high, low, close, volume,
+                )?))
             }
             ChartSpec::Line(_) => {
                 let (high, low, close, volume) = (next(), next(), next(), next());
@@ -143,7 +145,9 @@ impl ChartSpec {
             (ChartSpec::Candles(options), ChartData::Ohlcv(data)) => {
                 Ok(render_candles(data, options))
             }
-            (ChartSpec::OhlcBars(frame), ChartData::Ohlcv(data)) => Ok(render_ohlc_bars(data, frame)),
+            (ChartSpec::OhlcBars(frame), ChartData::Ohlcv(data)) => {
+                Ok(render_ohlc_bars(data, frame))
+            }
             (ChartSpec::Line(options), ChartData::Line(series)) => Ok(render_line(series, options)),
             (ChartSpec::Renko(options), ChartData::Prices(rows)) => render_renko(rows, options),
             (ChartSpec::Pnf(options), ChartData::Prices(rows)) => render_pnf(rows, options),

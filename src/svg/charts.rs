@@ -299,7 +299,7 @@ pub fn line_svg(series: &LineSeries<'_>, options: &LineSvgOptions) -> String {
 
     document.element("g").attr("id", "line").open();
     let first = drawable().next();
-    let last = drawable().last();
+    let last = drawable().next_back();
     if let (true, Some(first), Some(last)) = (options.fill_area, first, last) {
         let baseline = f64::from(panels.price_height);
         filled(document.element("polygon"), color)

@@ -31,9 +31,7 @@ __all__ = [
 _HIGH_LOW_CLOSE = ("high", "low", "close")
 
 
-def _candle_pixels(
-    ohlc: Any,
-    volume: Any,
+def _candle_arguments(
     *,
     width: int,
     height: int,
@@ -45,26 +43,29 @@ def _candle_pixels(
     enable_antialiasing: bool,
     show_grid: bool,
     use_batch_drawing: bool | None,
-    hollow: bool,
-) -> np.ndarray:
+) -> dict[str, Any]:
+    """The native keyword arguments of a candlestick chart (all but ``hollow``), normalised.
+
+    Shared by the single-chart renderers and the batch renderers, which take the same keywords.
+    """
+    return {
+        "width": width,
+        "height": height,
+        "theme": theme_name(theme),
+        "bg_color": color("bg_color", bg_color),
+        "up_color": color("up_color", up_color),
+        "down_color": color("down_color", down_color),
+        "wick_width_ratio": wick_width_ratio,
+        "rgba": bool(enable_antialiasing),
+        "show_grid": bool(show_grid),
+        "batch": None if use_batch_drawing is None else bool(use_batch_drawing),
+    }
+
+
+def _candle_pixels(ohlc: Any, volume: Any, *, hollow: bool, **arguments: Any) -> np.ndarray:
     open_, high, low, close = ohlc_columns(ohlc)
     return _native.render_candles(
-        open_,
-        high,
-        low,
-        close,
-        volume,
-        width=width,
-        height=height,
-        theme=theme_name(theme),
-        bg_color=color("bg_color", bg_color),
-        up_color=color("up_color", up_color),
-        down_color=color("down_color", down_color),
-        wick_width_ratio=wick_width_ratio,
-        rgba=bool(enable_antialiasing),
-        show_grid=bool(show_grid),
-        batch=None if use_batch_drawing is None else bool(use_batch_drawing),
-        hollow=hollow,
+        open_, high, low, close, volume, hollow=hollow, **_candle_arguments(**arguments)
     )
 
 
@@ -210,14 +211,34 @@ def render_ohlc_bars(
     all-zero volume draws no volume bars.
     """
     open_, high, low, close = ohlc_columns(ohlc)
-    pixels = _native.render_ohlc_bars(
-        open_,
-        high,
-        low,
-        close,
-        volume,
-        up_color=color("up_color", up_color),
-        down_color=color("down_color", down_color),
+    arguments = _ohlc_bar_arguments(
+        width=width,
+        height=height,
+        theme=theme,
+        bg_color=bg_color,
+        up_color=up_color,
+        down_color=down_color,
+        enable_antialiasing=enable_antialiasing,
+        show_grid=show_grid,
+    )
+    return to_image(_native.render_ohlc_bars(open_, high, low, close, volume, **arguments))
+
+
+def _ohlc_bar_arguments(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Any,
+    up_color: Any,
+    down_color: Any,
+    enable_antialiasing: bool,
+    show_grid: bool,
+) -> dict[str, Any]:
+    """The native keyword arguments of an OHLC bar chart, normalised."""
+    return {
+        "up_color": color("up_color", up_color),
+        "down_color": color("down_color", down_color),
         **_frame_arguments(
             width=width,
             height=height,
@@ -226,8 +247,7 @@ def render_ohlc_bars(
             rgba=enable_antialiasing,
             show_grid=show_grid,
         ),
-    )
-    return to_image(pixels)
+    }
 
 
 def render_line_chart(
@@ -263,15 +283,40 @@ def render_line_chart(
     middle of the panel.
     """
     high, low, close = ohlc_columns(ohlc, _HIGH_LOW_CLOSE)
-    pixels = _native.render_line_chart(
-        high,
-        low,
-        close,
-        volume,
-        line_color=color("line_color", line_color),
-        line_width=real_number("line_width", line_width),
-        fill_area=bool(fill_area),
-        antialias=bool(antialias),
+    arguments = _line_arguments(
+        width=width,
+        height=height,
+        theme=theme,
+        bg_color=bg_color,
+        line_color=line_color,
+        line_width=line_width,
+        fill_area=fill_area,
+        enable_antialiasing=enable_antialiasing,
+        show_grid=show_grid,
+        antialias=antialias,
+    )
+    return to_image(_native.render_line_chart(high, low, close, volume, **arguments))
+
+
+def _line_arguments(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Any,
+    line_color: Any,
+    line_width: float,
+    fill_area: bool,
+    enable_antialiasing: bool,
+    show_grid: bool,
+    antialias: bool,
+) -> dict[str, Any]:
+    """The native keyword arguments of a line chart, normalised."""
+    return {
+        "line_color": color("line_color", line_color),
+        "line_width": real_number("line_width", line_width),
+        "fill_area": bool(fill_area),
+        "antialias": bool(antialias),
         **_frame_arguments(
             width=width,
             height=height,
@@ -280,8 +325,7 @@ def render_line_chart(
             rgba=enable_antialiasing,
             show_grid=show_grid,
         ),
-    )
-    return to_image(pixels)
+    }
 
 
 def render_renko_chart(
@@ -311,14 +355,40 @@ def render_renko_chart(
     running out of memory.
     """
     high, low, close = ohlc_columns(ohlc, _HIGH_LOW_CLOSE)
-    pixels = _native.render_renko_chart(
-        high,
-        low,
-        close,
-        up_color=color("up_color", up_color),
-        down_color=color("down_color", down_color),
-        box_size=positive_number("box_size", box_size),
-        reversal_boxes=whole_number("reversal_boxes", reversal_boxes),
+    arguments = _renko_arguments(
+        width=width,
+        height=height,
+        theme=theme,
+        bg_color=bg_color,
+        up_color=up_color,
+        down_color=down_color,
+        box_size=box_size,
+        reversal_boxes=reversal_boxes,
+        enable_antialiasing=enable_antialiasing,
+        show_grid=show_grid,
+    )
+    return to_image(_native.render_renko_chart(high, low, close, **arguments))
+
+
+def _renko_arguments(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Any,
+    up_color: Any,
+    down_color: Any,
+    box_size: float | None,
+    reversal_boxes: int,
+    enable_antialiasing: bool,
+    show_grid: bool,
+) -> dict[str, Any]:
+    """The native keyword arguments of a Renko chart, normalised."""
+    return {
+        "up_color": color("up_color", up_color),
+        "down_color": color("down_color", down_color),
+        "box_size": positive_number("box_size", box_size),
+        "reversal_boxes": whole_number("reversal_boxes", reversal_boxes),
         **_frame_arguments(
             width=width,
             height=height,
@@ -327,8 +397,7 @@ def render_renko_chart(
             rgba=enable_antialiasing,
             show_grid=show_grid,
         ),
-    )
-    return to_image(pixels)
+    }
 
 
 def render_pnf_chart(
@@ -363,15 +432,43 @@ def render_pnf_chart(
     ten million boxes raise ``ValueError``.
     """
     high, low, close = ohlc_columns(ohlc, _HIGH_LOW_CLOSE)
-    pixels = _native.render_pnf_chart(
-        high,
-        low,
-        close,
-        up_color=color("up_color", up_color),
-        down_color=color("down_color", down_color),
-        box_size=positive_number("box_size", box_size),
-        reversal_boxes=whole_number("reversal_boxes", reversal_boxes),
-        antialias=bool(antialias),
+    arguments = _pnf_arguments(
+        width=width,
+        height=height,
+        theme=theme,
+        bg_color=bg_color,
+        up_color=up_color,
+        down_color=down_color,
+        box_size=box_size,
+        reversal_boxes=reversal_boxes,
+        enable_antialiasing=enable_antialiasing,
+        show_grid=show_grid,
+        antialias=antialias,
+    )
+    return to_image(_native.render_pnf_chart(high, low, close, **arguments))
+
+
+def _pnf_arguments(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Any,
+    up_color: Any,
+    down_color: Any,
+    box_size: float | None,
+    reversal_boxes: int,
+    enable_antialiasing: bool,
+    show_grid: bool,
+    antialias: bool,
+) -> dict[str, Any]:
+    """The native keyword arguments of a Point & Figure chart, normalised."""
+    return {
+        "up_color": color("up_color", up_color),
+        "down_color": color("down_color", down_color),
+        "box_size": positive_number("box_size", box_size),
+        "reversal_boxes": whole_number("reversal_boxes", reversal_boxes),
+        "antialias": bool(antialias),
         **_frame_arguments(
             width=width,
             height=height,
@@ -380,5 +477,4 @@ def render_pnf_chart(
             rgba=enable_antialiasing,
             show_grid=show_grid,
         ),
-    )
-    return to_image(pixels)
+    }
