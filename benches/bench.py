@@ -17,7 +17,13 @@ from collections.abc import Callable
 import numpy as np
 
 from kimsfinance._sample import sample_ohlcv
-from kimsfinance.plotting import render_ohlcv_chart, render_to_array, save_chart
+from kimsfinance.plotting import (
+    render_charts_parallel,
+    render_ohlcv_chart,
+    render_ohlcv_charts,
+    render_to_array,
+    save_chart,
+)
 
 
 def median_ms(func: Callable[[], object], repeats: int) -> float:
@@ -46,6 +52,135 @@ def import_cost() -> tuple[float, float]:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout.split()
     return float(seconds), int(kib) / 1024
+
+
+BATCH_CHARTS = 1_000
+BATCH_SIZE = {"width": 300, "height": 200}
+
+
+def batch_rows(repeats: int) -> list[tuple[str, str]]:
+    """Charts per second for 1,000 charts of 100 candles at 300x200, in a loop and in batches.
+
+    Each rate comes from the median time of ``repeats`` whole runs of the 1,000 charts.
+    """
+    datasets = []
+    for seed in range(BATCH_CHARTS):
+        ohlc, volume = sample_ohlcv(100, seed=seed)
+        datasets.append({"ohlc": ohlc, "volume": volume})
+
+    def rate(func: Callable[[], object]) -> float:
+        return BATCH_CHARTS / (median_ms(func, repeats) / 1000)
+
+    def webp_loop() -> None:
+        for dataset in datasets:
+            image = render_ohlcv_chart(dataset["ohlc"], dataset["volume"], **BATCH_SIZE)
+            save_chart(image, io.BytesIO(), format="webp", speed="fast")
+
+    def image_batch(workers: int) -> Callable[[], object]:
+        return lambda: render_ohlcv_charts(datasets, num_workers=workers, **BATCH_SIZE)
+
+    def webp_batch(workers: int) -> Callable[[], object]:
+        return lambda: render_charts_parallel(
+            datasets, num_workers=workers, speed="fast", output_format="webp", **BATCH_SIZE
+        )
+
+    def kept_frames() -> object:
+        return [np.full((200, 300, 4), 7, dtype=np.uint8) for _ in range(BATCH_CHARTS)]
+
+    images = {workers: rate(image_batch(workers)) for workers in (1, 2)}
+    loop = rate(webp_loop)
+    parallel = {workers: rate(webp_batch(workers)) for workers in (1, 2)}
+    label = "1,000 charts x 100 candles, 300x200"
+    return [
+        (f"render_ohlcv_charts (images kept), {label}, 1 worker", f"{images[1]:,.0f} charts/s"),
+        (f"render_ohlcv_charts (images kept), {label}, 2 workers", f"{images[2]:,.0f} charts/s"),
+        ("numpy: fill and keep 1,000 300x200 RGBA frames", f"{rate(kept_frames):,.0f} frames/s"),
+        (f"render + save webp 'fast' in a Python loop, {label}", f"{loop:,.0f} charts/s"),
+        (
+            f"render_charts_parallel webp 'fast' bytes, {label}, 1 worker",
+            f"{parallel[1]:,.0f} charts/s",
+        ),
+        (
+            f"render_charts_parallel webp 'fast' bytes, {label}, 2 workers",
+            f"{parallel[2]:,.0f} charts/s ({parallel[2] / parallel[1]:.2f}x 1 worker)",
+        ),
+    ]
+
+
+AGGREGATION_TICKS = 1_000_000
+
+# One fresh interpreter per operation, so each peak-RSS reading belongs to that operation
+# alone. Prints the median milliseconds and the peak RSS growth of one call, in bytes.
+AGGREGATION_SCRIPT = """
+import gc, statistics, sys, time
+import numpy as np, polars as pl
+from kimsfinance.ops import aggregations as agg
+from kimsfinance.testing import current_rss, peak_rss
+
+name, count, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rng = np.random.default_rng(0)
+price = rng.standard_normal(count)
+price *= 0.01
+np.cumsum(price, out=price)
+price += 100.0
+times = np.arange(count, dtype=np.int64)
+times *= 1_000_000_000
+frame = pl.DataFrame({
+    "timestamp": times.view("datetime64[ns]"),
+    "price": price,
+    "volume": rng.integers(1, 100, count).astype(np.float64),
+})
+if name == "ohlc_resample":
+    frame = frame.select(
+        "timestamp", open="price", high=pl.col("price") + 0.01, low=pl.col("price") - 0.01,
+        close="price", volume="volume",
+    )
+calls = {
+    "tick_to_ohlc": lambda data: agg.tick_to_ohlc(data, 100),
+    "volume_to_ohlc": lambda data: agg.volume_to_ohlc(data, 5_000),
+    "ohlc_resample": lambda data: agg.ohlc_resample(data, "5m"),
+    "range_to_ohlc": lambda data: agg.range_to_ohlc(data, 0.5),
+    "kagi_to_ohlc": lambda data: agg.kagi_to_ohlc(data, reversal_amount=0.5),
+}
+call = calls[name]
+call(frame.head(1_000))
+gc.collect()
+before = current_rss()
+call(frame)
+growth = peak_rss() - before
+times_ms = []
+for _ in range(repeats):
+    started = time.perf_counter()
+    call(frame)
+    times_ms.append((time.perf_counter() - started) * 1000)
+print(statistics.median(times_ms), growth)
+"""
+
+
+def aggregation_rows(repeats: int) -> list[tuple[str, str]]:
+    """Median time and peak RSS growth of the bar aggregations on 1M ticks in a polars frame
+    (24 MB: datetime, price, volume; ``ohlc_resample`` gets 1M one-second OHLCV rows)."""
+    settings = {
+        "tick_to_ohlc": "100 ticks per bar",
+        "volume_to_ohlc": "volume 5,000 per bar",
+        "ohlc_resample": "to 5 minutes",
+        "range_to_ohlc": "range 0.5",
+        "kagi_to_ohlc": "reversal 0.5",
+    }
+    rows = []
+    for name, setting in settings.items():
+        output = subprocess.run(
+            [sys.executable, "-c", AGGREGATION_SCRIPT, name, str(AGGREGATION_TICKS), str(repeats)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        milliseconds, growth = float(output[0]), int(output[1])
+        rows.append((
+            f"{name}, {AGGREGATION_TICKS:,} ticks (polars frame), {setting}",
+            f"{milliseconds:.2f} ms, peak RSS +{growth / 2**20:.1f} MiB",
+        ))
+    return rows
 
 
 def main() -> None:
@@ -81,6 +216,10 @@ def main() -> None:
         print(f"| {name} | {value:.2f} |")
     seconds, mib = import_cost()
     print(f"| `import kimsfinance` (fresh process) | {seconds * 1000:.0f} ms, {mib:.0f} MiB RSS |")
+    for name, text in batch_rows(max(3, repeats // 6)):
+        print(f"| {name} | {text} |")
+    for name, text in aggregation_rows(repeats):
+        print(f"| {name} | {text} |")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@
 //! colours and themes, [`stats`] receives timing events, [`errors`] is the one error type, and
 //! [`bindings`] is the only module that knows about Python.
 
+pub mod aggregate;
 pub mod batch;
 pub mod encode;
 pub mod errors;
+pub mod gpu;
 pub mod indicators;
 pub mod input;
 pub mod layout;

@@ -398,7 +398,12 @@ mod tests {
         let stats = window(10_000);
         let capacity_before = stats.lock().entries.capacity();
         for index in 0..10_000_000u64 {
-            stats.push(Operation::Render, Engine::Cpu, Duration::from_nanos(index % 1000), 0.0);
+            stats.push(
+                Operation::Render,
+                Engine::Cpu,
+                Duration::from_nanos(index % 1000),
+                0.0,
+            );
         }
         assert_eq!(stats.lock().entries.capacity(), capacity_before);
         assert_eq!(stats.retained(), 10_000);

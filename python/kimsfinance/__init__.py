@@ -18,6 +18,16 @@ from .core import (
 )
 
 from .integration import activate, configure, deactivate, get_config, is_active
+from .core.engine import EngineManager, get_engine_info, gpu_available
+from .ops.aggregations import (
+    cumulative_sum,
+    group_aggregation,
+    ohlc_resample,
+    rolling_mean,
+    rolling_sum,
+    volume_sum,
+    volume_weighted_price,
+)
 
 __version__: str = _native.__version__
 version = __version__
@@ -38,6 +48,16 @@ __all__ = [
     "EngineError",
     "OperationNotSupportedError",
     "ConfigurationError",
+    "EngineManager",
+    "gpu_available",
+    "get_engine_info",
+    "volume_sum",
+    "volume_weighted_price",
+    "ohlc_resample",
+    "rolling_sum",
+    "rolling_mean",
+    "cumulative_sum",
+    "group_aggregation",
 ]
 
 

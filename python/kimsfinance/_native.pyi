@@ -5,6 +5,7 @@ functions in :mod:`kimsfinance.plotting` and :mod:`kimsfinance.data`, which vali
 normalise arguments first. Every function that draws or encodes releases the GIL.
 """
 
+from collections.abc import Callable
 from os import PathLike
 from typing import Any
 
@@ -124,6 +125,131 @@ def pnf_columns(
 ) -> list[dict[str, Any]]:
     """Point and Figure columns as ``[{"type": "X" | "O", "boxes": [...], "start_idx": int}]``."""
 
+class ChartSpec:
+    """A chart type with its options checked and resolved, made by the ``*_spec`` functions
+    and used by the ``render_batch_*`` functions for any number of charts."""
+
+    @property
+    def columns(self) -> list[str]:
+        """Names of the columns each dataset gives, in order, e.g. ``["high", "low", "close"]``."""
+
+def candle_spec(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    up_color: Rgba | None,
+    down_color: Rgba | None,
+    wick_width_ratio: float,
+    rgba: bool,
+    show_grid: bool,
+    batch: bool | None,
+    hollow: bool,
+) -> ChartSpec:
+    """Candlestick (or hollow-candle) charts; arguments and checks as for ``render_candles``."""
+
+def ohlc_bars_spec(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    up_color: Rgba | None,
+    down_color: Rgba | None,
+    rgba: bool,
+    show_grid: bool,
+) -> ChartSpec:
+    """OHLC bar charts; arguments as for ``render_ohlc_bars``."""
+
+def line_spec(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    line_color: Rgba | None,
+    line_width: float,
+    fill_area: bool,
+    rgba: bool,
+    show_grid: bool,
+    antialias: bool,
+) -> ChartSpec:
+    """Line charts; arguments as for ``render_line_chart``."""
+
+def renko_spec(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    up_color: Rgba | None,
+    down_color: Rgba | None,
+    box_size: float | None,
+    reversal_boxes: int,
+    rgba: bool,
+    show_grid: bool,
+) -> ChartSpec:
+    """Renko charts; box size and reversal count are checked as each chart is drawn."""
+
+def pnf_spec(
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    up_color: Rgba | None,
+    down_color: Rgba | None,
+    box_size: float | None,
+    reversal_boxes: int,
+    rgba: bool,
+    show_grid: bool,
+    antialias: bool,
+) -> ChartSpec:
+    """Point and Figure charts; box size and reversal count are checked as each is drawn."""
+
+# A dataset of a batch is a sequence of the columns its spec reads, in order: open, high, low,
+# close, volume (candles, OHLC bars); high, low, close, volume (line); high, low, close (Renko,
+# Point and Figure). Every batch function borrows all columns and checks every dataset before
+# drawing, then draws without the GIL on ``num_workers`` native threads (None: one per core),
+# calls ``progress(done, total)`` from the calling thread, and stops on Ctrl-C or when
+# ``progress`` raises. Errors of one chart start with "dataset N: ".
+
+def render_batch_pixels(
+    spec: ChartSpec,
+    datasets: list[tuple[Any, ...]],
+    *,
+    num_workers: int | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> list[Pixels]:
+    """One ``(H, W, 4|3)`` array per dataset, in input order, each owning Rust's buffer."""
+
+def render_batch_bytes(
+    spec: ChartSpec,
+    datasets: list[tuple[Any, ...]],
+    *,
+    format: str,
+    speed: str,
+    quality: int | None = None,
+    num_workers: int | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> list[bytes]:
+    """One encoded image (png, webp, jpeg, bmp or tiff) per dataset, in input order."""
+
+def render_batch_files(
+    spec: ChartSpec,
+    datasets: list[tuple[Any, ...]],
+    paths: list[str | PathLike[str]],
+    formats: list[str],
+    *,
+    speed: str,
+    quality: int | None = None,
+    num_workers: int | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> None:
+    """Writes chart ``i`` to ``paths[i]`` in ``formats[i]``, atomically, as soon as it is
+    drawn; only one chart per worker is in memory at a time."""
+
 def encode_image(
     pixels: Pixels, format: str, speed: str = "balanced", quality: int | None = None
 ) -> bytes:
@@ -140,6 +266,97 @@ def save_image(
 
 def write_file_atomic(path: str | PathLike[str], data: bytes) -> None:
     """Writes ``data`` atomically."""
+
+def render_candles_svg(
+    open: Any,
+    high: Any,
+    low: Any,
+    close: Any,
+    volume: Any | None,
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    up_color: Rgba | None,
+    down_color: Rgba | None,
+    show_grid: bool,
+    hollow: bool,
+) -> str:
+    """Candlestick (or hollow-candle) chart as an SVG document; ``volume=None``: no volume panel."""
+
+def render_ohlc_bars_svg(
+    open: Any,
+    high: Any,
+    low: Any,
+    close: Any,
+    volume: Any | None,
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    up_color: Rgba | None,
+    down_color: Rgba | None,
+    show_grid: bool,
+) -> str:
+    """OHLC bar chart as an SVG document."""
+
+def render_line_chart_svg(
+    high: Any,
+    low: Any,
+    close: Any,
+    volume: Any | None,
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    line_color: Rgba | None,
+    line_width: float,
+    fill_area: bool,
+    show_grid: bool,
+) -> str:
+    """Line chart of the closes as an SVG document."""
+
+def render_renko_chart_svg(
+    high: Any,
+    low: Any,
+    close: Any,
+    volume: Any | None,
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    up_color: Rgba | None,
+    down_color: Rgba | None,
+    box_size: float | None,
+    reversal_boxes: int,
+    show_grid: bool,
+) -> str:
+    """Renko chart as an SVG document; ``volume`` only adds placeholder volume bars."""
+
+def render_pnf_chart_svg(
+    high: Any,
+    low: Any,
+    close: Any,
+    *,
+    width: int,
+    height: int,
+    theme: str,
+    bg_color: Rgba | None,
+    up_color: Rgba | None,
+    down_color: Rgba | None,
+    box_size: float | None,
+    reversal_boxes: int,
+    show_grid: bool,
+) -> str:
+    """Point and Figure chart as an SVG document."""
+
+def write_svg_file(document: str, path: str | PathLike[str], *, compress: bool) -> None:
+    """Writes an SVG document atomically: gzip level 9 when ``compress`` (``.svgz``), else
+    the text after an XML declaration."""
 
 def sma(values: Any, window: int) -> npt.NDArray[np.float64]:
     """Simple moving average (pandas' ``rolling(window).mean()``), NaN during the warm-up."""

@@ -55,6 +55,12 @@ pub struct PyChartSpec {
 
 #[pymethods]
 impl PyChartSpec {
+    /// Names of the columns each dataset gives, in order.
+    #[getter]
+    fn columns(&self) -> Vec<&'static str> {
+        self.spec.columns().to_vec()
+    }
+
     fn __repr__(&self) -> String {
         let size = self.spec.size();
         format!(
@@ -405,18 +411,8 @@ fn borrow_columns<'py>(
         .iter()
         .enumerate()
         .map(|(index, columns)| {
-            if columns.len() != names.len() {
-                return Err(batch::for_dataset(
-                    index,
-                    Error::invalid(format!(
-                        "A {} chart reads {} columns ({}), got {}.",
-                        spec.name(),
-                        names.len(),
-                        names.join(", "),
-                        columns.len()
-                    )),
-                ));
-            }
+            spec.check_column_count(columns.len())
+                .map_err(|error| batch::for_dataset(index, error))?;
             names
                 .iter()
                 .zip(columns)

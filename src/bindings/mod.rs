@@ -1,10 +1,12 @@
 //! The Python binding layer: converts arguments, releases the GIL, calls the pure core, and
 //! wraps the result. No drawing or number crunching happens here.
 
+mod aggregate;
 mod batch;
 mod charts;
 mod columns;
 mod encode;
+mod gpu;
 mod indicators;
 mod render;
 mod stats;
@@ -25,6 +27,8 @@ pub fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     svg::register(module)?;
     stats::register(module)?;
     indicators::register(module)?;
+    aggregate::register(module)?;
+    gpu::register(module)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -78,6 +78,17 @@ impl<'a> Column<'a> {
         with_view!(self, view => view[index] as f64)
     }
 
+    /// Converts the values `start..start + out.len()` into `out`, with one type dispatch for
+    /// the whole stretch rather than one per value.
+    pub fn read_into(&self, start: usize, out: &mut [f64]) {
+        with_view!(self, view => {
+            let end = start + out.len();
+            for (slot, value) in out.iter_mut().zip(view.slice(numpy::ndarray::s![start..end])) {
+                *slot = *value as f64;
+            }
+        })
+    }
+
     /// Calls `visit(index, value)` for every value in order, without per-value dispatch.
     pub fn for_each(&self, mut visit: impl FnMut(usize, f64)) {
         with_view!(self, view => {
@@ -87,6 +98,10 @@ impl<'a> Column<'a> {
         })
     }
 }
+
+/// Candles converted at a time by [`Ohlcv::for_each_chunk`]: small enough for the stack, large
+/// enough that the per-stretch dispatch does not matter.
+pub const CHUNK: usize = 256;
 
 /// The four price columns and the volume column of a chart, checked to have one common length.
 #[derive(Debug, Clone)]
@@ -161,6 +176,32 @@ impl<'a> Ohlcv<'a> {
             self.low.get(index),
             self.close.get(index),
         ]
+    }
+
+    /// Calls `visit(start, [open, high, low, close, volume])` for consecutive stretches of up to
+    /// [`CHUNK`] candles, converted to `f64` with one type dispatch per column and stretch.
+    pub fn for_each_chunk(&self, mut visit: impl FnMut(usize, [&[f64]; 5])) {
+        let mut buffers = [[0.0f64; CHUNK]; 5];
+        let mut start = 0;
+        while start < self.len() {
+            let length = CHUNK.min(self.len() - start);
+            let columns = [&self.open, &self.high, &self.low, &self.close, &self.volume];
+            for (buffer, column) in buffers.iter_mut().zip(columns) {
+                column.read_into(start, &mut buffer[..length]);
+            }
+            let [open, high, low, close, volume] = &buffers;
+            visit(
+                start,
+                [
+                    &open[..length],
+                    &high[..length],
+                    &low[..length],
+                    &close[..length],
+                    &volume[..length],
+                ],
+            );
+            start += length;
+        }
     }
 
     fn check_volume(&self) -> Result<()> {

@@ -99,16 +99,15 @@ impl PriceScale {
     /// prices finite). When no candle is drawable, or all prices are equal, every price maps to
     /// the middle of the panel.
     pub fn from_candles(data: &Ohlcv<'_>, panel_height: i32) -> Self {
-        let mut min = f64::INFINITY;
-        let mut max = f64::NEG_INFINITY;
-        for index in 0..data.len() {
-            let prices = data.prices(index);
-            if prices.iter().all(|price| price.is_finite()) {
-                min = min.min(prices[2]);
-                max = max.max(prices[1]);
-            }
-        }
-        Self::from_bounds(min, max, panel_height)
+        candle_scales(
+            data,
+            &Panels {
+                height: 0,
+                price_height: panel_height,
+                volume_height: 0,
+            },
+        )
+        .0
     }
 
     /// The scale mapping `min` to the bottom row and `max` to row 0.
@@ -159,14 +158,15 @@ pub struct VolumeScale {
 impl VolumeScale {
     /// The scale where the largest finite volume of a drawable candle fills the panel.
     pub fn from_candles(data: &Ohlcv<'_>, panel_height: i32) -> Self {
-        let mut max = 0.0f64;
-        for index in 0..data.len() {
-            let volume = data.volume.get(index);
-            if volume.is_finite() && data.prices(index).iter().all(|price| price.is_finite()) {
-                max = max.max(volume);
-            }
-        }
-        VolumeScale { max, panel_height }
+        candle_scales(
+            data,
+            &Panels {
+                height: 0,
+                price_height: 0,
+                volume_height: panel_height,
+            },
+        )
+        .1
     }
 
     /// Height in rows of a bar for `volume`; 0 when the volume is not finite or all are 0.
@@ -178,6 +178,34 @@ impl VolumeScale {
             0
         }
     }
+}
+
+/// Both scales of a candle chart in one pass over the data: the price scale over the drawable
+/// candles (all four prices finite) and the volume scale over their finite volumes.
+pub fn candle_scales(data: &Ohlcv<'_>, panels: &Panels) -> (PriceScale, VolumeScale) {
+    let (mut min, mut max, mut max_volume) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
+    data.for_each_chunk(|_, [open, high, low, close, volume]| {
+        for index in 0..open.len() {
+            let drawable = open[index].is_finite()
+                && high[index].is_finite()
+                && low[index].is_finite()
+                && close[index].is_finite();
+            if drawable {
+                min = min.min(low[index]);
+                max = max.max(high[index]);
+                if volume[index].is_finite() {
+                    max_volume = max_volume.max(volume[index]);
+                }
+            }
+        }
+    });
+    (
+        PriceScale::from_bounds(min, max, panels.price_height),
+        VolumeScale {
+            max: max_volume,
+            panel_height: panels.volume_height,
+        },
+    )
 }
 
 /// Horizontal geometry of candle-shaped items: slot `W/(n+1)`, 80 % of it filled.

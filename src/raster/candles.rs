@@ -2,7 +2,8 @@
 
 use crate::input::Ohlcv;
 use crate::layout::{
-    grid_columns, CandleColumns, CandleSlots, ChartSize, Panels, PriceScale, VolumeScale, YRounding,
+    candle_scales, grid_columns, CandleColumns, CandleSlots, ChartSize, Panels, PriceScale,
+    VolumeScale, YRounding,
 };
 use crate::raster::dense::{paint_columns, ColumnItems};
 use crate::raster::{Canvas, Channels};
@@ -226,11 +227,12 @@ pub fn render_candles_with(data: &Ohlcv<'_>, options: &CandleOptions, painter: P
     let mut canvas = Canvas::new(options.size, options.channels, options.palette.background);
     let panels = Panels::split(options.size.height);
     let batch = options.batch.unwrap_or(data.len() >= BATCH_THRESHOLD);
+    let (prices, volumes) = candle_scales(data, &panels);
     let layout = CandleLayout {
         data,
         slots: CandleSlots::new(options.size.width, data.len(), options.wick_width_ratio),
-        prices: PriceScale::from_candles(data, panels.price_height),
-        volumes: VolumeScale::from_candles(data, panels.volume_height),
+        prices,
+        volumes,
         panels,
         rounding: if batch {
             YRounding::Batch

@@ -67,6 +67,11 @@ impl Canvas {
         &self.pixels
     }
 
+    /// The pixels, row-major, for writing.
+    pub fn pixels_mut(&mut self) -> &mut [u8] {
+        &mut self.pixels
+    }
+
     /// Gives up the pixel buffer without copying it.
     pub fn into_pixels(self) -> Vec<u8> {
         self.pixels
@@ -87,6 +92,18 @@ impl Canvas {
         self.pixels[start..start + stride].copy_from_slice(&color[..stride]);
     }
 
+    /// Fills rows `top..=bottom` of column `x`; both must already be inside the canvas.
+    #[inline]
+    pub fn fill_column(&mut self, x: i32, top: i32, bottom: i32, color: Rgba) {
+        let stride = self.channels as usize;
+        let row_bytes = self.width as usize * stride;
+        let mut start = top as usize * row_bytes + x as usize * stride;
+        for _ in top..=bottom {
+            self.pixels[start..start + stride].copy_from_slice(&color[..stride]);
+            start += row_bytes;
+        }
+    }
+
     /// Fills the rectangle with corners (`x0`, `y0`) and (`x1`, `y1`), both included.
     pub fn fill_rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: Rgba) {
         let (x0, x1) = (x0.max(0), x1.min(self.width - 1));
@@ -95,8 +112,19 @@ impl Canvas {
             return;
         }
         let stride = self.channels as usize;
-        let color = &color[..stride];
         let row_bytes = self.width as usize * stride;
+        if let Ok(words) = bytemuck::try_cast_slice_mut::<u8, u32>(&mut self.pixels) {
+            if stride == 4 {
+                // One 32-bit store per pixel; a row's span compiles to vector stores.
+                let word = u32::from_ne_bytes(color);
+                let width = self.width as usize;
+                for y in y0 as usize..=y1 as usize {
+                    words[y * width + x0 as usize..=y * width + x1 as usize].fill(word);
+                }
+                return;
+            }
+        }
+        let color = &color[..stride];
         let (first, last) = (x0 as usize * stride, (x1 as usize + 1) * stride);
         let top = y0 as usize * row_bytes;
         for pixel in self.pixels[top + first..top + last].chunks_exact_mut(stride) {

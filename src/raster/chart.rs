@@ -101,19 +101,26 @@ impl ChartSpec {
         }
     }
 
+    /// Fails with [`Error::InvalidValue`] unless `count` is the number of columns this chart
+    /// type reads.
+    pub fn check_column_count(&self, count: usize) -> Result<()> {
+        let names = self.columns();
+        if count == names.len() {
+            return Ok(());
+        }
+        Err(Error::invalid(format!(
+            "A {} chart reads {} columns ({}), got {count}.",
+            self.name(),
+            names.len(),
+            names.join(", ")
+        )))
+    }
+
     /// Checks `columns` (in the order of [`ChartSpec::columns`]) the way this chart type's
     /// renderer needs them: equal lengths, and for the charts with a volume panel at least one
     /// row and no negative volume.
     pub fn prepare<'a>(&self, columns: Vec<Column<'a>>) -> Result<ChartData<'a>> {
-        let expected = self.columns().len();
-        if columns.len() != expected {
-            return Err(Error::invalid(format!(
-                "A {} chart reads {expected} columns ({}), got {}.",
-                self.name(),
-                self.columns().join(", "),
-                columns.len()
-            )));
-        }
+        self.check_column_count(columns.len())?;
 
         let mut columns = columns.into_iter();
         let mut next = || columns.next().expect("the column count was checked above");

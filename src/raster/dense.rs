@@ -12,6 +12,8 @@
 
 use std::collections::VecDeque;
 
+use rayon::prelude::*;
+
 use crate::raster::Canvas;
 use crate::style::Rgba;
 
@@ -39,17 +41,56 @@ pub trait ColumnItems {
     fn runs(&self, shape: &Self::Shape, x: i32, run: &mut dyn FnMut(i32, i32, Rgba));
 }
 
+/// Columns per parallel task: wide enough to amortise finding a band's first item, narrow
+/// enough to balance the threads.
+const BAND_COLUMNS: i32 = 64;
+
 /// Paints `items` onto `canvas` over whatever is already there, column by column, with the
 /// same result as drawing every item in pass and index order.
-pub fn paint_columns<I: ColumnItems>(canvas: &mut Canvas, items: &I, passes: usize) {
+///
+/// Bands of columns are resolved in parallel on the rayon pool; every column is computed the
+/// same way whatever the number of threads, so the pixels never depend on it.
+pub fn paint_columns<I: ColumnItems + Sync>(canvas: &mut Canvas, items: &I, passes: usize) {
+    let width = canvas.width() as i32;
+    let target = ColumnTarget::new(canvas);
+    let bands: Vec<i32> = (0..width).step_by(BAND_COLUMNS as usize).collect();
+    bands.into_par_iter().for_each(|start| {
+        paint_band(
+            &target,
+            items,
+            passes,
+            start,
+            (start + BAND_COLUMNS).min(width),
+        );
+    });
+}
+
+/// Resolves columns `start..stop`.
+fn paint_band<I: ColumnItems>(
+    target: &ColumnTarget,
+    items: &I,
+    passes: usize,
+    start: i32,
+    stop: i32,
+) {
     let count = items.count();
-    let bottom_row = canvas.height() as i32 - 1;
-    let mut painted = PaintedRows::new(canvas.height());
+    let bottom_row = target.height as i32 - 1;
+    let mut painted = PaintedRows::new(target.height as u32);
     // Items touching the current column, oldest first: (last column, shape).
     let mut window: VecDeque<(i32, Option<I::Shape>)> = VecDeque::new();
-    let mut end = 0usize;
+    // The first item that reaches column `start` (column ranges never decrease).
+    let (mut low, mut high) = (0usize, count);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if items.columns(middle).1 < start {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    let mut end = low;
 
-    for x in 0..canvas.width() as i32 {
+    for x in start..stop {
         while window.front().is_some_and(|(last, _)| *last < x) {
             window.pop_front();
         }
@@ -72,7 +113,7 @@ pub fn paint_columns<I: ColumnItems>(canvas: &mut Canvas, items: &I, passes: usi
                 }
                 items.runs(shape, x, &mut |top, bottom, color| {
                     painted.paint(top.max(0), bottom.min(bottom_row), |from, to| {
-                        canvas.fill_rect(x, from, x, to, color);
+                        target.fill_column(x, from, to, color);
                     });
                 });
             }
@@ -80,21 +121,76 @@ pub fn paint_columns<I: ColumnItems>(canvas: &mut Canvas, items: &I, passes: usi
     }
 }
 
-/// Rows of one column painted so far, one bit per row.
+/// Write access to the pixels of a canvas for tasks that each own distinct columns.
+struct ColumnTarget {
+    pixels: *mut u8,
+    width: usize,
+    height: usize,
+    stride: usize,
+}
+
+// SAFETY: `paint_columns` gives every task its own band of columns, so no two threads ever
+// write the same byte, and nobody reads the pixels until all tasks have finished (the
+// `&mut Canvas` borrow outlives the parallel loop).
+unsafe impl Sync for ColumnTarget {}
+
+impl ColumnTarget {
+    fn new(canvas: &mut Canvas) -> Self {
+        let (width, height) = (canvas.width() as usize, canvas.height() as usize);
+        let stride = canvas.channels() as usize;
+        ColumnTarget {
+            pixels: canvas.pixels_mut().as_mut_ptr(),
+            width,
+            height,
+            stride,
+        }
+    }
+
+    /// Fills rows `top..=bottom` (inside the canvas) of column `x` (inside the canvas).
+    fn fill_column(&self, x: i32, top: i32, bottom: i32, color: Rgba) {
+        debug_assert!(0 <= x && (x as usize) < self.width);
+        debug_assert!(0 <= top && top <= bottom && (bottom as usize) < self.height);
+        let row_bytes = self.width * self.stride;
+        for y in top as usize..=bottom as usize {
+            let offset = y * row_bytes + x as usize * self.stride;
+            // SAFETY: the offset is inside the buffer (x and y are inside the canvas), and this
+            // column belongs to the calling task alone (see the Sync impl).
+            unsafe {
+                std::ptr::copy_nonoverlapping(color.as_ptr(), self.pixels.add(offset), self.stride);
+            }
+        }
+    }
+}
+
+/// Rows of one column painted so far: one bit per row, plus two shortcuts that settle most
+/// runs of dense items without walking their bits.
 #[derive(Debug)]
 struct PaintedRows {
     words: Vec<u64>,
+    /// Every row from here to the bottom edge is painted. Volume bars all reach the bottom
+    /// edge, so each is settled by one comparison with this row.
+    floor: usize,
+    /// A stretch of rows known to be entirely painted (empty when `solid.0 > solid.1`). Dense
+    /// items overlap a lot, so most runs fall inside it.
+    solid: (usize, usize),
+    height: usize,
 }
 
 impl PaintedRows {
     fn new(height: u32) -> Self {
+        let height = height as usize;
         PaintedRows {
-            words: vec![0; (height as usize).div_ceil(64)],
+            words: vec![0; height.div_ceil(64)],
+            floor: height,
+            solid: (1, 0),
+            height,
         }
     }
 
     fn clear(&mut self) {
         self.words.fill(0);
+        self.floor = self.height;
+        self.solid = (1, 0);
     }
 
     /// Calls `fill(from, to)` for every still-unpainted stretch of `top..=bottom` (rows inside
@@ -103,7 +199,37 @@ impl PaintedRows {
         if top > bottom {
             return;
         }
-        let (top, bottom) = (top as usize, bottom as usize);
+        let reaches_bottom = bottom as usize + 1 >= self.height;
+        // Rows at or below the floor are painted already.
+        let (top, bottom) = (
+            top as usize,
+            (bottom as usize).min(self.floor.saturating_sub(1)),
+        );
+        if reaches_bottom {
+            self.floor = self.floor.min(top);
+        }
+        if self.floor == 0 && !reaches_bottom || top > bottom {
+            return;
+        }
+        let (solid_top, solid_bottom) = self.solid;
+        if solid_top <= top && bottom <= solid_bottom {
+            return;
+        }
+
+        self.fill_unpainted(top, bottom, &mut fill);
+
+        // top..=bottom is painted now: grow the known solid stretch with it, or replace it by
+        // this run when they are apart and this run is longer.
+        let solid_is_empty = solid_top > solid_bottom;
+        if !solid_is_empty && top <= solid_bottom + 1 && solid_top <= bottom + 1 {
+            self.solid = (solid_top.min(top), solid_bottom.max(bottom));
+        } else if solid_is_empty || bottom - top > solid_bottom - solid_top {
+            self.solid = (top, bottom);
+        }
+    }
+
+    /// Walks the bits of `top..=bottom`, filling unpainted stretches and marking them painted.
+    fn fill_unpainted(&mut self, top: usize, bottom: usize, fill: &mut impl FnMut(i32, i32)) {
         // A stretch of unpainted rows may continue across a word boundary.
         let mut open: Option<usize> = None;
         for word_index in top / 64..=bottom / 64 {

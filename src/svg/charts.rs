@@ -180,18 +180,7 @@ pub fn candles_svg(data: &Ohlcv<'_>, options: &CandleSvgOptions) -> String {
     document.end("g");
 
     if frame.volume {
-        let volumes = VolumeScale::from_candles(data, panels.volume_height);
-        let bars = (0..data.len()).filter_map(|index| {
-            let [open, _, _, close] = drawable_prices(data, index)?;
-            let (left, width) = slots.span_exact(index, BODY_SHARE);
-            Some(VolumeBar {
-                left,
-                width,
-                height: volumes.height_exact(data.volume.get(index)),
-                color: rising_color(&frame.palette, close >= open),
-            })
-        });
-        write_volume(&mut document, frame, bars);
+        write_candle_volume(&mut document, data, frame, &panels, slots, BODY_SHARE);
     }
     finish_document(document)
 }
@@ -240,18 +229,14 @@ pub fn ohlc_bars_svg(data: &Ohlcv<'_>, frame: &SvgFrame) -> String {
     document.end("g");
 
     if frame.volume {
-        let volumes = VolumeScale::from_candles(data, panels.volume_height);
-        let bars = (0..data.len()).filter_map(|index| {
-            let [open, _, _, close] = drawable_prices(data, index)?;
-            let (left, width) = slots.span_exact(index, OHLC_VOLUME_SHARE);
-            Some(VolumeBar {
-                left,
-                width,
-                height: volumes.height_exact(data.volume.get(index)),
-                color: rising_color(&frame.palette, close >= open),
-            })
-        });
-        write_volume(&mut document, frame, bars);
+        write_candle_volume(
+            &mut document,
+            data,
+            frame,
+            &panels,
+            slots,
+            OHLC_VOLUME_SHARE,
+        );
     }
     finish_document(document)
 }
@@ -614,6 +599,30 @@ fn write_mark(
                 .close();
         }
     }
+}
+
+/// The volume group of a candle or OHLC bar chart: a bar under each drawn row, covering
+/// `share` of its slot, in the colour of its candle.
+fn write_candle_volume(
+    document: &mut SvgDocument,
+    data: &Ohlcv<'_>,
+    frame: &SvgFrame,
+    panels: &Panels,
+    slots: ItemSlots,
+    share: f64,
+) {
+    let volumes = VolumeScale::from_candles(data, panels.volume_height);
+    let bars = (0..data.len()).filter_map(|index| {
+        let [open, _, _, close] = drawable_prices(data, index)?;
+        let (left, width) = slots.span_exact(index, share);
+        Some(VolumeBar {
+            left,
+            width,
+            height: volumes.height_exact(data.volume.get(index)),
+            color: rising_color(&frame.palette, close >= open),
+        })
+    });
+    write_volume(document, frame, bars);
 }
 
 /// The four prices of row `index` when all are finite, else `None` (the row is not drawn).

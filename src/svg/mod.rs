@@ -167,8 +167,14 @@ pub struct Hex(pub Rgba);
 
 impl AttrValue for Hex {
     fn write_to(&self, out: &mut AttrText<'_>) {
-        let [red, green, blue, _] = self.0;
-        let _ = write!(out.text, "#{red:02X}{green:02X}{blue:02X}");
+        // By hand rather than with `write!`: a chart writes one colour per element.
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        out.text.push('#');
+        for channel in &self.0[..3] {
+            out.text.push(char::from(DIGITS[usize::from(channel >> 4)]));
+            out.text
+                .push(char::from(DIGITS[usize::from(channel & 0x0f)]));
+        }
     }
 }
 
@@ -196,8 +202,10 @@ pub fn write_escaped(out: &mut String, text: &str) {
 }
 
 /// Appends `value` as Python's `repr(float)` writes it: the shortest digits that read back as
-/// the same double, fixed notation with at least one decimal from 1e-4 up to 1e16, and
-/// scientific notation with a signed, two-digit exponent outside that (`1e+16`, `1e-05`).
+/// the same double (ties between two shortest candidates go to the even one, as in Python; Rust's
+/// own `Display` rounds those up), fixed notation with at least one decimal from 1e-4 up to
+/// 1e16, and scientific notation with a signed, two-digit exponent outside that (`1e+16`,
+/// `1e-05`).
 pub fn write_python_float(out: &mut String, value: f64) {
     if !value.is_finite() {
         out.push_str(if value.is_nan() {
@@ -209,25 +217,56 @@ pub fn write_python_float(out: &mut String, value: f64) {
         });
         return;
     }
+    let mut buffer = ryu::Buffer::new();
+    let shortest = buffer.format_finite(value);
     let magnitude = value.abs();
     if magnitude == 0.0 || (1e-4..1e16).contains(&magnitude) {
-        // Rust's Display already gives the shortest round-trip digits in fixed notation; it
-        // only leaves out the ".0" of whole numbers.
-        let start = out.len();
-        let _ = write!(out, "{value}");
-        if !out[start..].contains('.') {
-            out.push_str(".0");
-        }
-        return;
+        // In this range Ryu writes exactly what Python does (fixed notation, "1.0" for whole
+        // numbers).
+        out.push_str(shortest);
+    } else {
+        write_scientific(out, shortest);
     }
-    let start = out.len();
-    let _ = write!(out, "{value:e}");
-    // `{:e}` writes "1.5e16" or "1e-5"; Python writes "1.5e+16" and "1e-05".
-    let Some(marker) = out[start..].find('e').map(|offset| start + offset) else {
-        return;
+}
+
+/// Rewrites Ryu's text of a number outside 1e-4..1e16 ("1.5e16", "1e-7", or fixed "0.0000123"
+/// between 1e-5 and 1e-4) in Python's scientific form ("1.5e+16", "1e-07", "1.23e-05").
+fn write_scientific(out: &mut String, shortest: &str) {
+    let (negative, unsigned) = match shortest.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, shortest),
     };
-    let exponent: i32 = out[marker + 1..].parse().unwrap_or(0);
-    out.truncate(marker);
+    let (mantissa, exponent) = match unsigned.split_once('e') {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().unwrap_or(0)),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+
+    // The significant digits (at most 17 for a double), without the zeros around them.
+    let mut digits = [b'0'; 24];
+    let mut count = 0;
+    let mut leading_zeros = 0;
+    for digit in whole.bytes().chain(fraction.bytes()) {
+        if count == 0 && digit == b'0' {
+            leading_zeros += 1;
+        } else if count < digits.len() {
+            digits[count] = digit;
+            count += 1;
+        }
+    }
+    while count > 1 && digits[count - 1] == b'0' {
+        count -= 1;
+    }
+    let exponent = exponent + whole.len() as i32 - leading_zeros - 1;
+
+    if negative {
+        out.push('-');
+    }
+    out.push(char::from(digits[0]));
+    if count > 1 {
+        out.push('.');
+        out.extend(digits[1..count].iter().map(|&digit| char::from(digit)));
+    }
     let sign = if exponent < 0 { '-' } else { '+' };
     let _ = write!(out, "e{sign}{:02}", exponent.unsigned_abs());
 }
@@ -288,15 +327,51 @@ mod tests {
     }
 
     #[test]
+    fn ties_between_shortest_digits_go_to_even_as_in_python() {
+        // Exactly 165793407361858.125: Python writes ...12, Rust's Display ...13.
+        assert_eq!(python_repr(165793407361858.125), "165793407361858.12");
+        assert_eq!(format!("{}", 165793407361858.125), "165793407361858.13");
+    }
+
+    #[test]
+    fn scientific_forms_match_python() {
+        let cases = [
+            (0.0000123, "1.23e-05"),
+            (-0.00005, "-5e-05"),
+            (9.999999999999999e-5, "9.999999999999999e-05"),
+            (1.5e16, "1.5e+16"),
+            (-1e300, "-1e+300"),
+            (5e-324, "5e-324"),
+            (f64::MAX, "1.7976931348623157e+308"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(python_repr(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
     fn written_floats_read_back_exactly() {
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..10_000 {
+        let mut next = move || {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let value = f64::from_bits(state);
+            state
+        };
+        for round in 0..200_000 {
+            let bits = next();
+            // Every bit pattern, then coordinates of a typical chart.
+            let value = if round % 2 == 0 {
+                f64::from_bits(bits)
+            } else {
+                (bits % 10_000_000) as f64 / 997.0 - 100.0
+            };
             if value.is_finite() {
-                assert_eq!(python_repr(value).parse::<f64>().unwrap(), value);
+                let written = python_repr(value);
+                assert_eq!(written.parse::<f64>().unwrap(), value, "{written}");
+                let fixed = value == 0.0 || (1e-4..1e16).contains(&value.abs());
+                assert_eq!(fixed, !written.contains('e'), "{written}");
+                assert!(written.contains('.') || written.contains('e'), "{written}");
             }
         }
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .engine import EngineManager, get_engine_info, gpu_available
 from .exceptions import (
     ConfigurationError,
     DataValidationError,
@@ -18,4 +19,7 @@ __all__ = [
     "EngineError",
     "OperationNotSupportedError",
     "ConfigurationError",
+    "EngineManager",
+    "gpu_available",
+    "get_engine_info",
 ]

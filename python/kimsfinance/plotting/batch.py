@@ -37,11 +37,9 @@ from .raster import (
     render_renko_chart,
 )
 
-__all__ = ["render_ohlcv_charts", "render_charts_parallel"]
+__all__ = ["render_charts_parallel", "render_ohlcv_charts"]
 
 _EXECUTOR_TYPES = ("auto", "thread", "process")
-_OHLC = ("open", "high", "low", "close")
-_HIGH_LOW_CLOSE = ("high", "low", "close")
 
 ProgressCallback = Callable[[int, int], Any]
 
@@ -49,14 +47,12 @@ ProgressCallback = Callable[[int, int], Any]
 @dataclass(frozen=True)
 class _ChartType:
     """How to batch one chart type: its public renderer (whose signature gives the keyword
-    arguments and their defaults), the function that normalises them, the native spec they
-    build, and the columns each dataset gives."""
+    arguments and their defaults), the function that normalises them, and the native spec
+    they build (which names the columns each dataset gives)."""
 
     renderer: Callable[..., Any]
     arguments: Callable[..., dict[str, Any]]
     spec: Callable[..., Any]
-    columns: tuple[str, ...]
-    reads_volume: bool
 
     def keywords(self, given: dict[str, Any]) -> dict[str, Any]:
         """``given`` completed with the renderer's defaults; unknown names raise TypeError."""
@@ -70,33 +66,27 @@ class _ChartType:
             )
         return {name: given.get(name, parameters[name].default) for name in accepted}
 
+    def build_spec(self, given: dict[str, Any]) -> Any:
+        """The native spec of this chart type with the keyword arguments ``given``."""
+        return self.spec(**self.arguments(**self.keywords(given)))
+
 
 _CANDLE = _ChartType(
-    render_ohlcv_chart,
-    _candle_arguments,
-    partial(_native.candle_spec, hollow=False),
-    _OHLC,
-    True,
+    render_ohlcv_chart, _candle_arguments, partial(_native.candle_spec, hollow=False)
 )
 _HOLLOW = _ChartType(
-    render_hollow_candles,
-    _candle_arguments,
-    partial(_native.candle_spec, hollow=True),
-    _OHLC,
-    True,
+    render_hollow_candles, _candle_arguments, partial(_native.candle_spec, hollow=True)
 )
-_PNF = _ChartType(render_pnf_chart, _pnf_arguments, _native.pnf_spec, _HIGH_LOW_CLOSE, False)
+_PNF = _ChartType(render_pnf_chart, _pnf_arguments, _native.pnf_spec)
 
 # The chart type names of the original's plot(type=...).
 _CHART_TYPES: dict[str, _ChartType] = {
     "candle": _CANDLE,
     "hollow": _HOLLOW,
     "hollow_and_filled": _HOLLOW,
-    "ohlc": _ChartType(render_ohlc_bars, _ohlc_bar_arguments, _native.ohlc_bars_spec, _OHLC, True),
-    "line": _ChartType(render_line_chart, _line_arguments, _native.line_spec, _HIGH_LOW_CLOSE, True),
-    "renko": _ChartType(
-        render_renko_chart, _renko_arguments, _native.renko_spec, _HIGH_LOW_CLOSE, False
-    ),
+    "ohlc": _ChartType(render_ohlc_bars, _ohlc_bar_arguments, _native.ohlc_bars_spec),
+    "line": _ChartType(render_line_chart, _line_arguments, _native.line_spec),
+    "renko": _ChartType(render_renko_chart, _renko_arguments, _native.renko_spec),
     "pnf": _PNF,
     "pointandfigure": _PNF,
 }
@@ -140,8 +130,8 @@ def render_ohlcv_charts(
     original) and a bad column ``DataValidationError`` or ``TypeError``, each naming the
     dataset's index, before any chart is drawn. A chart that fails while drawing (for example
     a Renko box size that gives too many bricks) stops the batch with an exception of the same
-    class as the single renderer's, whose message starts with ``"dataset N: "``. Ctrl-C stops
-    the batch within about one chart per worker.
+    class as the single renderer's, whose message starts with ``"dataset N: "``. Ctrl-C is
+    checked at least every 0.1 s and stops the batch once each worker's current chart is done.
     """
     workers = _worker_count(num_workers)
     chart = _chart_type(chart_type)
@@ -150,12 +140,10 @@ def render_ohlcv_charts(
     if not datasets:
         return []
 
-    spec = chart.spec(**chart.arguments(**chart.keywords(common_render_kwargs)))
-    columns = _dataset_columns(datasets, chart)
+    spec = chart.build_spec(common_render_kwargs)
+    columns = _dataset_columns(datasets, spec.columns)
     with _progress_reporter(progress, show_progress, len(columns)) as report:
-        pixels = _native.render_batch_pixels(
-            spec, columns, num_workers=workers, progress=report
-        )
+        pixels = _native.render_batch_pixels(spec, columns, num_workers=workers, progress=report)
     return [to_image(array) for array in pixels]
 
 
@@ -179,8 +167,10 @@ def render_charts_parallel(
     encoded and written atomically as soon as it is drawn, in the format of its file's
     extension (png, webp, jpeg/jpg, bmp, tif/tiff), and the paths are returned as
     ``str(path)`` in input order; memory use depends on ``num_workers``, not on the number of
-    charts. Without ``output_paths`` the encoded images are returned as ``bytes``, in
-    ``output_format`` (default ``"png"``; also ``"webp"``, ``"jpeg"``, ``"bmp"``, ``"tiff"``).
+    charts. Each file is flushed to disk before its worker starts the next chart, so on slow
+    disks more workers than cores pay off. Without ``output_paths`` the encoded images are
+    returned as ``bytes``, in ``output_format`` (default ``"png"``; also ``"webp"``,
+    ``"jpeg"``, ``"bmp"``, ``"tiff"``).
     ``speed`` (``"fast"``, ``"balanced"``, ``"best"``) trades encoding time for size, as in
     :func:`save_chart`; WebP is always lossless.
 
@@ -225,8 +215,8 @@ def render_charts_parallel(
     if not datasets:
         return []
 
-    spec = chart.spec(**chart.arguments(**chart.keywords(common_render_kwargs)))
-    columns = _dataset_columns(datasets, chart)
+    spec = chart.build_spec(common_render_kwargs)
+    columns = _dataset_columns(datasets, spec.columns)
     if output_paths is None:
         with _progress_reporter(progress, show_progress, len(columns)) as report:
             return _native.render_batch_bytes(
@@ -254,9 +244,7 @@ def render_charts_parallel(
 def _chart_type(chart_type: Any) -> _ChartType:
     chart = _CHART_TYPES.get(chart_type) if isinstance(chart_type, str) else None
     if chart is None:
-        raise ValueError(
-            f"chart_type must be one of {sorted(_CHART_TYPES)}, got {chart_type!r}."
-        )
+        raise ValueError(f"chart_type must be one of {sorted(_CHART_TYPES)}, got {chart_type!r}.")
     return chart
 
 
@@ -299,8 +287,9 @@ def _file_format(index: int, path: Path) -> str:
     return native
 
 
-def _dataset_columns(datasets: list[Any], chart: _ChartType) -> list[tuple[Any, ...]]:
-    """The columns of every dataset, in the order the native spec reads them (not copied)."""
+def _dataset_columns(datasets: list[Any], names: list[str]) -> list[tuple[Any, ...]]:
+    """The columns ``names`` of every dataset, in that order (borrowed, not copied)."""
+    price_keys = tuple(name for name in names if name != "volume")
     columns = []
     for index, dataset in enumerate(datasets):
         try:
@@ -317,10 +306,10 @@ def _dataset_columns(datasets: list[Any], chart: _ChartType) -> list[tuple[Any, 
                 f"{type(dataset).__name__}."
             ) from None
         try:
-            prices = ohlc_columns(ohlc, chart.columns)
+            prices = dict(zip(price_keys, ohlc_columns(ohlc, price_keys)))
         except (TypeError, ValueError) as error:
             raise type(error)(f"dataset {index}: {error}") from None
-        columns.append((*prices, volume) if chart.reads_volume else prices)
+        columns.append(tuple(volume if name == "volume" else prices[name] for name in names))
     return columns
 
 

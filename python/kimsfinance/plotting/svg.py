@@ -40,11 +40,11 @@ from ._paths import checked_output_path
 
 __all__ = [
     "render_candlestick_svg",
-    "render_ohlc_bars_svg",
-    "render_line_chart_svg",
     "render_hollow_candles_svg",
-    "render_renko_chart_svg",
+    "render_line_chart_svg",
+    "render_ohlc_bars_svg",
     "render_pnf_chart_svg",
+    "render_renko_chart_svg",
 ]
 
 # The price columns of the charts that never read the open price.

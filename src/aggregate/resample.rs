@@ -1,0 +1,127 @@
+//! Time bars: OHLC(V) rows grouped into fixed, epoch-aligned windows (polars'
+//! `group_by_dynamic` with its defaults: window = every, closed on the left, labelled by the
+//! window start, empty windows left out).
+
+use super::duration::Duration;
+use super::rows::Rows;
+use super::{Bar, Bars};
+use crate::errors::Result;
+
+/// Resamples rows of `[open, high, low, close]` (N = 4) or `[open, high, low, close, volume]`
+/// (N = 5) into windows of `every` (see [`super::duration`]) for timestamps counted in units of
+/// `unit_nanoseconds`.
+///
+/// Each bar: timestamp = window start, open = first open, high = highest high, low = lowest low,
+/// close = last close, volume = sum of volumes in time order (0 when N = 4).
+pub fn resample<const N: usize>(
+    rows: &Rows<'_, N>,
+    every: &str,
+    unit_nanoseconds: i64,
+) -> Result<Bars> {
+    const {
+        assert!(N == 4 || N == 5, "resample reads OHLC or OHLCV rows");
+    }
+    let windows = Duration::parse(every)?.windows(every, unit_nanoseconds)?;
+    let mut bars = Bars::default();
+    let mut current: Option<Bar> = None;
+
+    rows.for_each_row(|_, time, values| {
+        let start = windows.start_of(time);
+        let volume = if N == 5 { values[N - 1] } else { 0.0 };
+        match &mut current {
+            Some(bar) if bar.timestamp == start => {
+                bar.high = bar.high.max(values[1]);
+                bar.low = bar.low.min(values[2]);
+                bar.close = values[3];
+                bar.volume += volume;
+            }
+            _ => {
+                if let Some(bar) = &current {
+                    bars.push(bar);
+                }
+                current = Some(Bar {
+                    timestamp: start,
+                    open: values[0],
+                    high: values[1],
+                    low: values[2],
+                    close: values[3],
+                    volume,
+                });
+            }
+        }
+    })?;
+    if let Some(bar) = &current {
+        bars.push(bar);
+    }
+    bars.shrink_to_fit();
+    Ok(bars)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::bars::tests::rows_of;
+    use crate::aggregate::rows::{Field, Sorting, Timestamps};
+    use crate::input::Column;
+    use numpy::ndarray::ArrayView1;
+
+    #[test]
+    fn minutes_group_into_aligned_windows_and_empty_windows_are_skipped() {
+        // Seconds: 0 and 299 in [0, 300); 300 in [300, 600); 1,000 in [900, 1200).
+        let times = [299, 0, 300, 1_000];
+        let open = [2.0, 1.0, 3.0, 4.0];
+        let high = [5.0, 1.5, 3.5, 4.5];
+        let low = [0.5, 0.9, 2.5, 3.5];
+        let close = [2.5, 1.2, 3.2, 4.2];
+        let volume = [10.0, 20.0, 30.0, 40.0];
+        let rows = Rows::new(
+            Timestamps {
+                name: "timestamp",
+                values: ArrayView1::from(&times),
+            },
+            [
+                Field::price("open", Column::from_slice(&open)),
+                Field::price("high", Column::from_slice(&high)),
+                Field::price("low", Column::from_slice(&low)),
+                Field::price("close", Column::from_slice(&close)),
+                Field::volume("volume", Column::from_slice(&volume)),
+            ],
+            Sorting::SortIfNeeded,
+        )
+        .unwrap();
+        let bars = resample(&rows, "5m", 1_000_000_000).unwrap();
+        assert_eq!(
+            rows_of(&bars),
+            [
+                (0, 1.0, 5.0, 0.5, 2.5, 30.0),
+                (300, 3.0, 3.5, 2.5, 3.2, 30.0),
+                (900, 4.0, 4.5, 3.5, 4.2, 40.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn without_volume_the_volume_is_zero() {
+        let times = [0, 1];
+        let prices = [1.0, 2.0];
+        let price = || Column::from_slice(&prices);
+        let rows = Rows::new(
+            Timestamps {
+                name: "t",
+                values: ArrayView1::from(&times),
+            },
+            [
+                Field::price("open", price()),
+                Field::price("high", price()),
+                Field::price("low", price()),
+                Field::price("close", price()),
+            ],
+            Sorting::RequireSorted,
+        )
+        .unwrap();
+        // Hour timestamps 0 and 1 share one day.
+        let bars = resample(&rows, "1d", 3_600_000_000_000).unwrap();
+        assert_eq!(rows_of(&bars), [(0, 1.0, 2.0, 1.0, 2.0, 0.0)]);
+        assert!(resample(&rows, "1mo", 1).is_err());
+    }
+}
