@@ -70,48 +70,55 @@ enum Direction {
 /// A last line without a direction (all prices equal) is not emitted, as in the original.
 pub fn kagi_lines(ticks: &Rows<'_, 2>, reversal: Reversal) -> Result<Bars> {
     let mut bars = Bars::default();
-    let mut line = Bar::start(0, 0.0, 0.0);
-    let mut direction = Direction::Undecided;
+    let mut current = Bar::start(0, 0.0, 0.0);
+    let mut current_direction = Direction::Undecided;
 
-    ticks.for_each_row(|position, time, [price, volume]| {
-        if position == 0 {
-            line = Bar::start(time, price, volume);
-            return;
+    ticks.for_each_chunk(|chunk| {
+        let [prices, volumes] = chunk.columns;
+        let mut rows = chunk.times.iter().zip(prices).zip(volumes);
+        if chunk.start == 0 {
+            if let Some(((&time, &price), &volume)) = rows.next() {
+                current = Bar::start(time, price, volume);
+            }
         }
-        line.high = line.high.max(price);
-        line.low = line.low.min(price);
+        // Local copies keep the line in registers for the inner loop.
+        let (mut line, mut direction) = (current, current_direction);
+        for ((&time, &price), &volume) in rows {
+            line.high = line.high.max(price);
+            line.low = line.low.min(price);
 
-        let end = line.close;
-        let threshold = reversal.threshold(end);
-        match direction {
-            Direction::Undecided => {
-                line.volume += volume;
-                if price != line.open {
-                    direction = if price > line.open {
-                        Direction::Up
-                    } else {
-                        Direction::Down
-                    };
-                    line.close = price;
+            let end = line.close;
+            match direction {
+                Direction::Undecided => {
+                    line.volume += volume;
+                    if price != line.open {
+                        direction = if price > line.open {
+                            Direction::Up
+                        } else {
+                            Direction::Down
+                        };
+                        line.close = price;
+                    }
                 }
+                Direction::Up if price > end => extend(&mut line, price, volume),
+                Direction::Down if price < end => extend(&mut line, price, volume),
+                Direction::Up if end - price >= reversal.threshold(end) => {
+                    bars.push(&line);
+                    line = reversed(time, end, price, volume);
+                    direction = Direction::Down;
+                }
+                Direction::Down if price - end >= reversal.threshold(end) => {
+                    bars.push(&line);
+                    line = reversed(time, end, price, volume);
+                    direction = Direction::Up;
+                }
+                Direction::Up | Direction::Down => line.volume += volume,
             }
-            Direction::Up if price > end => extend(&mut line, price, volume),
-            Direction::Down if price < end => extend(&mut line, price, volume),
-            Direction::Up if end - price >= threshold => {
-                bars.push(&line);
-                line = reversed(time, end, price, volume);
-                direction = Direction::Down;
-            }
-            Direction::Down if price - end >= threshold => {
-                bars.push(&line);
-                line = reversed(time, end, price, volume);
-                direction = Direction::Up;
-            }
-            Direction::Up | Direction::Down => line.volume += volume,
         }
+        (current, current_direction) = (line, direction);
     })?;
-    if direction != Direction::Undecided {
-        bars.push(&line);
+    if current_direction != Direction::Undecided {
+        bars.push(&current);
     }
     bars.shrink_to_fit();
     Ok(bars)

@@ -100,49 +100,86 @@ pub fn line_break(ticks: &Rows<'_, 2>, num_lines: i64) -> Result<Bars> {
         })?;
     let mut bars = Bars::default();
     let mut extremes = RecentExtremes::new(span);
-    let mut reference = 0.0f64;
-    let mut last: Option<LastLine> = None;
-    // First timestamp and volume of the ticks since the last line drawn.
-    let mut pending: Option<(i64, f64)> = None;
+    let mut state = LineState {
+        reference: 0.0,
+        last: None,
+        pending_time: 0,
+        pending_volume: 0.0,
+        pending: false,
+        reversal_high: f64::INFINITY,
+        reversal_low: f64::NEG_INFINITY,
+    };
 
-    ticks.for_each_row(|position, time, [price, volume]| {
-        let (first_time, pending_volume) = pending.get_or_insert((time, 0.0));
-        *pending_volume += volume;
-        if position == 0 {
-            reference = price;
-            return;
-        }
-
-        let drawn = match last {
-            None if price != reference => Some((reference, price)),
-            None => None,
-            Some(line) if line.up && price > line.close => Some((line.close, price)),
-            Some(line) if line.up && price < extremes.low() => Some((line.open, price)),
-            Some(line) if !line.up && price < line.close => Some((line.close, price)),
-            Some(line) if !line.up && price > extremes.high() => Some((line.open, price)),
-            Some(_) => None,
-        };
-        if let Some((open, close)) = drawn {
+    ticks.for_each_chunk(|chunk| {
+        let [prices, volumes] = chunk.columns;
+        // A local copy keeps the state in registers for the inner loop.
+        let mut local = state;
+        for (offset, ((&time, &price), &volume)) in
+            chunk.times.iter().zip(prices).zip(volumes).enumerate()
+        {
+            if !local.pending {
+                (local.pending_time, local.pending_volume, local.pending) = (time, 0.0, true);
+            }
+            local.pending_volume += volume;
+            if chunk.start + offset == 0 {
+                local.reference = price;
+                continue;
+            }
+            let Some((open, close)) = local.line_drawn_by(price) else {
+                continue;
+            };
             let line = Bar {
-                timestamp: *first_time,
+                timestamp: local.pending_time,
                 open,
                 high: open.max(close),
                 low: open.min(close),
                 close,
-                volume: *pending_volume,
+                volume: local.pending_volume,
             };
             extremes.push(bars.len(), line.high, line.low);
             bars.push(&line);
-            last = Some(LastLine {
+            local.last = Some(LastLine {
                 up: close > open,
                 open,
                 close,
             });
-            pending = None;
+            local.pending = false;
+            (local.reversal_high, local.reversal_low) = (extremes.high(), extremes.low());
         }
+        state = local;
     })?;
     bars.shrink_to_fit();
     Ok(bars)
+}
+
+/// Everything the line-break pass carries from one row to the next.
+#[derive(Debug, Clone, Copy)]
+struct LineState {
+    reference: f64,
+    last: Option<LastLine>,
+    /// First timestamp and volume of the ticks since the last line drawn, if any.
+    pending_time: i64,
+    pending_volume: f64,
+    pending: bool,
+    /// Highest high and lowest low of the last `num_lines` lines.
+    reversal_high: f64,
+    reversal_low: f64,
+}
+
+impl LineState {
+    /// The (open, close) of the line `price` draws, if it draws one.
+    #[inline]
+    fn line_drawn_by(&self, price: f64) -> Option<(f64, f64)> {
+        match self.last {
+            None if price != self.reference => Some((self.reference, price)),
+            None => None,
+            Some(line) if line.up && price > line.close => Some((line.close, price)),
+            Some(line) if line.up && price < self.reversal_low => Some((line.open, price)),
+            Some(line) if !line.up && price < line.close => Some((line.close, price)),
+            Some(line) if !line.up && price > self.reversal_high => Some((line.open, price)),
+            Some(_) => None,
+        }
+    }
 }
 
 #[cfg(test)]

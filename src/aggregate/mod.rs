@@ -69,19 +69,19 @@ impl Bar {
             self.low = low;
         }
         self.close = last;
-        self.volume = volumes.iter().fold(self.volume, |total, &volume| total + volume);
+        self.volume = volumes
+            .iter()
+            .fold(self.volume, |total, &volume| total + volume);
     }
 
     /// Adds one more row at `price` with `volume` to the bar.
     #[inline]
     pub fn absorb(&mut self, price: f64, volume: f64) {
-        // Prices were checked to be finite, so plain comparisons are enough.
-        if price > self.high {
-            self.high = price;
-        }
-        if price < self.low {
-            self.low = price;
-        }
+        // Prices were checked to be finite, so plain comparisons are enough. Written as
+        // selects (not conditional stores) so they compile to branch-free max/min: new highs
+        // in a random walk are too irregular for the branch predictor.
+        self.high = if price > self.high { price } else { self.high };
+        self.low = if price < self.low { price } else { self.low };
         self.close = price;
         self.volume += volume;
     }
@@ -98,12 +98,26 @@ pub fn extremes(values: &[f64]) -> (f64, f64) {
     let rest = blocks.remainder();
     for block in blocks {
         for lane in 0..LANES {
-            lows[lane] = if block[lane] < lows[lane] { block[lane] } else { lows[lane] };
-            highs[lane] = if block[lane] > highs[lane] { block[lane] } else { highs[lane] };
+            lows[lane] = if block[lane] < lows[lane] {
+                block[lane]
+            } else {
+                lows[lane]
+            };
+            highs[lane] = if block[lane] > highs[lane] {
+                block[lane]
+            } else {
+                highs[lane]
+            };
         }
     }
-    let low = lows.iter().chain(rest).fold(f64::INFINITY, |low, &value| low.min(value));
-    let high = highs.iter().chain(rest).fold(f64::NEG_INFINITY, |high, &value| high.max(value));
+    let low = lows
+        .iter()
+        .chain(rest)
+        .fold(f64::INFINITY, |low, &value| low.min(value));
+    let high = highs
+        .iter()
+        .chain(rest)
+        .fold(f64::NEG_INFINITY, |high, &value| high.max(value));
     (low, high)
 }
 

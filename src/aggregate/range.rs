@@ -21,18 +21,28 @@ pub fn range_bars(ticks: &Rows<'_, 2>, range_size: f64) -> Result<Bars> {
         )));
     }
     let mut bars = Bars::default();
-    let mut current: Option<Bar> = None;
+    let mut current = Bar::start(0, 0.0, 0.0);
+    let mut has_bar = false;
 
-    ticks.for_each_row(|_, time, [price, volume]| {
-        let bar = current.get_or_insert(Bar::start(time, price, 0.0));
-        bar.absorb(price, volume);
-        if bar.high - bar.low >= range_size {
-            bars.push(bar);
-            current = None;
+    ticks.for_each_chunk(|chunk| {
+        let [prices, volumes] = chunk.columns;
+        // Local copies keep the bar in registers for the inner loop.
+        let (mut bar, mut open) = (current, has_bar);
+        for ((&time, &price), &volume) in chunk.times.iter().zip(prices).zip(volumes) {
+            if !open {
+                bar = Bar::start(time, price, 0.0);
+                open = true;
+            }
+            bar.absorb(price, volume);
+            if bar.high - bar.low >= range_size {
+                bars.push(&bar);
+                open = false;
+            }
         }
+        (current, has_bar) = (bar, open);
     })?;
-    if let Some(bar) = &current {
-        bars.push(bar);
+    if has_bar {
+        bars.push(&current);
     }
     bars.shrink_to_fit();
     Ok(bars)

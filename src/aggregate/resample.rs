@@ -23,35 +23,43 @@ pub fn resample<const N: usize>(
     }
     let windows = Duration::parse(every)?.windows(every, unit_nanoseconds)?;
     let mut bars = Bars::default();
-    let mut current: Option<Bar> = None;
+    let mut current = Bar::start(0, 0.0, 0.0);
+    // End (exclusive) of the current bar's window; rows come in time order, so a row before
+    // it is in the same window and needs no division.
+    let mut current_end = i64::MIN;
+    let mut has_bar = false;
 
-    rows.for_each_row(|_, time, values| {
-        let start = windows.start_of(time);
-        let volume = if N == 5 { values[N - 1] } else { 0.0 };
-        match &mut current {
-            Some(bar) if bar.timestamp == start => {
-                bar.high = bar.high.max(values[1]);
-                bar.low = bar.low.min(values[2]);
-                bar.close = values[3];
+    rows.for_each_chunk(|chunk| {
+        let (mut bar, mut end, mut open) = (current, current_end, has_bar);
+        for (offset, &time) in chunk.times.iter().enumerate() {
+            let value = |field: usize| chunk.columns[field][offset];
+            let volume = if N == 5 { value(N - 1) } else { 0.0 };
+            if open && time < end {
+                bar.high = bar.high.max(value(1));
+                bar.low = bar.low.min(value(2));
+                bar.close = value(3);
                 bar.volume += volume;
+                continue;
             }
-            _ => {
-                if let Some(bar) = &current {
-                    bars.push(bar);
-                }
-                current = Some(Bar {
-                    timestamp: start,
-                    open: values[0],
-                    high: values[1],
-                    low: values[2],
-                    close: values[3],
-                    volume,
-                });
+            if open {
+                bars.push(&bar);
             }
+            let start = windows.start_of(time);
+            end = start.saturating_add(windows.width);
+            bar = Bar {
+                timestamp: start,
+                open: value(0),
+                high: value(1),
+                low: value(2),
+                close: value(3),
+                volume,
+            };
+            open = true;
         }
+        (current, current_end, has_bar) = (bar, end, open);
     })?;
-    if let Some(bar) = &current {
-        bars.push(bar);
+    if has_bar {
+        bars.push(&current);
     }
     bars.shrink_to_fit();
     Ok(bars)

@@ -210,7 +210,12 @@ impl<'a, const N: usize> Rows<'a, N> {
             let times: &[i64] = match direct_times {
                 Some(all) => &all[start..end],
                 None => {
-                    gather_times(&self.timestamps.values, start, rows, &mut time_scratch[..len]);
+                    gather_times(
+                        &self.timestamps.values,
+                        start,
+                        rows,
+                        &mut time_scratch[..len],
+                    );
                     &time_scratch[..len]
                 }
             };
@@ -273,13 +278,11 @@ fn contiguous_f64<'a>(column: &Column<'a>) -> Option<&'a [f64]> {
 /// timestamp is missing.
 fn first_out_of_order(timestamps: &Timestamps<'_>) -> Result<Option<usize>> {
     let values = &timestamps.values;
-    // The common case (contiguous, sorted, complete) is one branch-free, vectorised pass;
-    // rows are only searched one by one when something is wrong.
+    // The common case (contiguous, sorted, complete) is one vectorised pass; rows are only
+    // searched one by one when something may be wrong. In ascending order no value can be
+    // i64::MIN (NaT) unless the first is.
     if let Some(slice) = values.as_slice() {
-        let flags = slice.iter().zip(&slice[1..]).fold(0u8, |flags, (&before, &after)| {
-            flags | u8::from(after < before) | (u8::from(after == i64::MIN) << 1)
-        });
-        if flags == 0 && slice.first() != Some(&i64::MIN) {
+        if slice.first() != Some(&i64::MIN) && surely_ascending(slice) {
             return Ok(None);
         }
     }
@@ -297,6 +300,33 @@ fn first_out_of_order(timestamps: &Timestamps<'_>) -> Result<Option<usize>> {
         previous = time;
     }
     Ok(out_of_order)
+}
+
+/// True when `values` is certainly in ascending order (ties allowed); false when it is not, or
+/// (rarely) when it cannot tell cheaply.
+///
+/// Baseline x86-64 has no vector compare of 64-bit integers, so the test uses additions and
+/// bit operations only: a descent shows as a negative `after - before`, or, when that
+/// difference wraps around, as a negative value following a non-negative one. An ascent of
+/// more than 2^63 also looks negative: a false alarm that only sends the caller to its exact
+/// row-by-row check.
+fn surely_ascending(values: &[i64]) -> bool {
+    const LANES: usize = 8;
+    let Some(after_first) = values.get(1..) else {
+        return true;
+    };
+    let mut signs = [0i64; LANES];
+    let pairs = values
+        .chunks_exact(LANES)
+        .zip(after_first.chunks_exact(LANES));
+    for (before, after) in pairs {
+        for lane in 0..LANES {
+            signs[lane] |= after[lane].wrapping_sub(before[lane]) | (after[lane] & !before[lane]);
+        }
+    }
+    let checked = values.len().saturating_sub(1) / LANES * LANES;
+    let tail = values[checked..].windows(2).all(|pair| pair[1] >= pair[0]);
+    tail && signs.iter().fold(0, |all, &lane| all | lane) >= 0
 }
 
 /// The input rows in ascending timestamp order, ties in input order.
@@ -381,7 +411,12 @@ fn all_valid(values: &[f64], rule: Rule) -> bool {
 }
 
 /// Checks one chunk of a field against its rule.
-fn check_chunk(field: &Field<'_>, values: &[f64], start: usize, rows: Option<&[u32]>) -> Result<()> {
+fn check_chunk(
+    field: &Field<'_>,
+    values: &[f64],
+    start: usize,
+    rows: Option<&[u32]>,
+) -> Result<()> {
     if all_valid(values, field.rule) {
         return Ok(());
     }
@@ -474,6 +509,41 @@ mod tests {
         assert!(error
             .to_string()
             .contains("row 2 (2) is earlier than row 1 (3)"));
+    }
+
+    #[test]
+    fn the_fast_order_check_never_calls_a_descent_ascending() {
+        let ascending: Vec<i64> = (0..100).map(|value| value * 3 - 150).collect();
+        assert!(surely_ascending(&ascending));
+        assert!(surely_ascending(&[]) && surely_ascending(&[5]));
+        for position in 1..ascending.len() {
+            let mut broken = ascending.clone();
+            broken[position] = broken[position - 1] - 1;
+            assert!(!surely_ascending(&broken), "descent at {position}");
+        }
+        // Descents whose difference wraps around, at every lane and in the tail.
+        for position in 1..20 {
+            let mut wrapping = vec![i64::MAX - 10; 20];
+            for value in &mut wrapping[position..] {
+                *value = i64::MIN + 5;
+            }
+            wrapping[..position]
+                .iter_mut()
+                .for_each(|value| *value = i64::MAX / 2 + 7);
+            assert!(
+                !surely_ascending(&wrapping),
+                "wrapping descent at {position}"
+            );
+        }
+        // An ascent of more than 2^63 is a false alarm, and the exact check settles it.
+        let mut huge_ascent = [i64::MIN + 1; 16];
+        huge_ascent[8..].fill(i64::MAX);
+        assert!(!surely_ascending(&huge_ascent));
+        let times = Timestamps {
+            name: "t",
+            values: ArrayView1::from(&huge_ascent),
+        };
+        assert_eq!(first_out_of_order(&times).unwrap(), None);
     }
 
     #[test]

@@ -328,9 +328,11 @@ mod tests {
 
     #[test]
     fn ties_between_shortest_digits_go_to_even_as_in_python() {
-        // Exactly 165793407361858.125: Python writes ...12, Rust's Display ...13.
-        assert_eq!(python_repr(165793407361858.125), "165793407361858.12");
-        assert_eq!(format!("{}", 165793407361858.125), "165793407361858.13");
+        // Exactly halfway between ...858.12 and ...858.13 (both sums are exact in binary):
+        // Python writes ...12, Rust's Display ...13.
+        let tie = 165_793_407_361_858.0 + 0.125;
+        assert_eq!(python_repr(tie), "165793407361858.12");
+        assert_eq!(format!("{tie}"), "165793407361858.13");
     }
 
     #[test]
