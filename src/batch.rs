@@ -131,7 +131,7 @@ pub fn run(batch: &Batch<'_>, control: &Control<'_>) -> Result<Outcome> {
                         produced_bytes.fetch_add(bytes, Ordering::Relaxed);
                         let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
                         if let Some(progress) = control.progress {
-                            // The receiver only goes away once the batch is over.
+                            // A caller that stopped listening still gets its charts.
                             let _ = progress.send(done);
                         }
                         Some(rendered)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import kimsfinance
 import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-
-import kimsfinance
 from kimsfinance import (
     ConfigurationError,
     DataValidationError,
@@ -233,14 +232,16 @@ def ohlcv_frame(count: int, seed: int) -> pl.DataFrame:
     ticks = ticks_frame(count, seed)
     close = ticks["price"].to_numpy()
     rng = np.random.default_rng(seed)
-    return pl.DataFrame({
-        "timestamp": ticks["timestamp"],
-        "open": close + rng.normal(0, 0.02, count),
-        "high": close + 0.1,
-        "low": close - 0.1,
-        "close": close,
-        "volume": ticks["volume"],
-    })
+    return pl.DataFrame(
+        {
+            "timestamp": ticks["timestamp"],
+            "open": close + rng.normal(0, 0.02, count),
+            "high": close + 0.1,
+            "low": close - 0.1,
+            "close": close,
+            "volume": ticks["volume"],
+        }
+    )
 
 
 def polars_resample(frame: pl.DataFrame, every: str, column: str = "timestamp") -> pl.DataFrame:
@@ -281,14 +282,16 @@ def test_resample_sorts_unsorted_rows_and_keeps_the_column_name():
 def test_resample_of_dates_and_of_parsed_strings():
     days = pl.date_range(datetime(2024, 1, 1), datetime(2024, 3, 31), eager=True)
     count = len(days)
-    frame = pl.DataFrame({
-        "timestamp": days,
-        "open": np.arange(count, dtype=float),
-        "high": np.arange(count, dtype=float) + 1,
-        "low": np.arange(count, dtype=float) - 1,
-        "close": np.arange(count, dtype=float) + 0.5,
-        "volume": np.ones(count),
-    })
+    frame = pl.DataFrame(
+        {
+            "timestamp": days,
+            "open": np.arange(count, dtype=float),
+            "high": np.arange(count, dtype=float) + 1,
+            "low": np.arange(count, dtype=float) - 1,
+            "close": np.arange(count, dtype=float) + 0.5,
+            "volume": np.ones(count),
+        }
+    )
     assert_frames_equal(agg.ohlc_resample(frame, "1w"), polars_resample(frame, "1w"))
 
     parsed = frame.with_columns(pl.col("timestamp").cast(pl.Datetime("us")))
@@ -387,7 +390,9 @@ def columns_of(frame: pl.DataFrame):
 
 
 def rows_with_time(frame: pl.DataFrame) -> list[tuple]:
-    return [(row[0], *row[1:]) for row in frame.with_columns(pl.col("timestamp").cast(pl.Int64)).rows()]
+    return [
+        (row[0], *row[1:]) for row in frame.with_columns(pl.col("timestamp").cast(pl.Int64)).rows()
+    ]
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -530,7 +535,10 @@ def test_integer_and_second_resolution_timestamps():
     assert bars["timestamp"].to_list() == [10, 30]
     seconds_data = {**data, "timestamp": np.array([10, 20, 30, 40], dtype="datetime64[s]")}
     bars = agg.range_to_ohlc(seconds_data, 1.0)
-    assert bars["timestamp"].to_list() == [datetime(1970, 1, 1, 0, 0, 10), datetime(1970, 1, 1, 0, 0, 30)]
+    assert bars["timestamp"].to_list() == [
+        datetime(1970, 1, 1, 0, 0, 10),
+        datetime(1970, 1, 1, 0, 0, 30),
+    ]
 
 
 def test_strided_and_integer_price_columns_are_read_in_place():
@@ -556,47 +564,142 @@ def with_column(name, values):
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: agg.tick_to_ohlc({k: v for k, v in GOOD.items() if k != "price"}, 2),
-         ValueError, "Column 'price' not found"),
+        (
+            lambda: agg.tick_to_ohlc({k: v for k, v in GOOD.items() if k != "price"}, 2),
+            ValueError,
+            "Column 'price' not found",
+        ),
         (lambda: agg.tick_to_ohlc(GOOD, 2, volume_col="size"), ValueError, "'size' not found"),
-        (lambda: agg.tick_to_ohlc(with_column("price", np.array(list("abcde"))), 2),
-         TypeError, "Column 'price' must have a numeric dtype"),
-        (lambda: agg.tick_to_ohlc(with_column("price", np.array([True] * 5)), 2),
-         TypeError, "numeric dtype"),
-        (lambda: agg.tick_to_ohlc(with_column("price", [1.0, np.nan, 2, 3, 4]), 2),
-         DataValidationError, "Column 'price' has the value NaN at row 1"),
-        (lambda: agg.range_to_ohlc(with_column("price", [1.0, 2, 3, np.inf, 4]), 1),
-         DataValidationError, "value inf at row 3"),
-        (lambda: agg.volume_to_ohlc(with_column("volume", [1.0, 2, -3, 4, 5]), 2),
-         DataValidationError, "Column 'volume' has the value -3 at row 2"),
-        (lambda: agg.kagi_to_ohlc(with_column("volume", [1.0, 2, 3, 4, np.nan]), 1),
-         DataValidationError, "value NaN at row 4"),
-        (lambda: agg.tick_to_ohlc(GOOD, 0), ValueError, "tick_size must be a positive whole number, got 0"),
+        (
+            lambda: agg.tick_to_ohlc(with_column("price", np.array(list("abcde"))), 2),
+            TypeError,
+            "Column 'price' must have a numeric dtype",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(with_column("price", np.array([True] * 5)), 2),
+            TypeError,
+            "numeric dtype",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(with_column("price", [1.0, np.nan, 2, 3, 4]), 2),
+            DataValidationError,
+            "Column 'price' has the value NaN at row 1",
+        ),
+        (
+            lambda: agg.range_to_ohlc(with_column("price", [1.0, 2, 3, np.inf, 4]), 1),
+            DataValidationError,
+            "value inf at row 3",
+        ),
+        (
+            lambda: agg.volume_to_ohlc(with_column("volume", [1.0, 2, -3, 4, 5]), 2),
+            DataValidationError,
+            "Column 'volume' has the value -3 at row 2",
+        ),
+        (
+            lambda: agg.kagi_to_ohlc(with_column("volume", [1.0, 2, 3, 4, np.nan]), 1),
+            DataValidationError,
+            "value NaN at row 4",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(GOOD, 0),
+            ValueError,
+            "tick_size must be a positive whole number, got 0",
+        ),
         (lambda: agg.tick_to_ohlc(GOOD, -4), ValueError, "got -4"),
-        (lambda: agg.tick_to_ohlc(GOOD, 2.5), ValueError, "tick_size must be a whole number, got 2.5"),
+        (
+            lambda: agg.tick_to_ohlc(GOOD, 2.5),
+            ValueError,
+            "tick_size must be a whole number, got 2.5",
+        ),
         (lambda: agg.tick_to_ohlc(GOOD, "2"), TypeError, "tick_size must be a whole number"),
         (lambda: agg.tick_to_ohlc(GOOD, True), TypeError, "tick_size"),
-        (lambda: agg.volume_to_ohlc(GOOD, 0), ValueError, "volume_size must be a positive number, got 0"),
+        (
+            lambda: agg.volume_to_ohlc(GOOD, 0),
+            ValueError,
+            "volume_size must be a positive number, got 0",
+        ),
         (lambda: agg.volume_to_ohlc(GOOD, float("nan")), ValueError, "volume_size"),
-        (lambda: agg.range_to_ohlc(GOOD, -1.5), ValueError, "range_size must be a positive number, got -1.5"),
+        (
+            lambda: agg.range_to_ohlc(GOOD, -1.5),
+            ValueError,
+            "range_size must be a positive number, got -1.5",
+        ),
         (lambda: agg.range_to_ohlc(GOOD, None), TypeError, "range_size must be a number"),
-        (lambda: agg.kagi_to_ohlc(GOOD), ValueError, "exactly one of reversal_amount and reversal_pct; both are None"),
+        (
+            lambda: agg.kagi_to_ohlc(GOOD),
+            ValueError,
+            "exactly one of reversal_amount and reversal_pct; both are None",
+        ),
         (lambda: agg.kagi_to_ohlc(GOOD, 1.0, 0.1), ValueError, "both were given"),
-        (lambda: agg.kagi_to_ohlc(GOOD, reversal_pct=-0.1), ValueError, "reversal_pct must be a positive number, got -0.1"),
-        (lambda: agg.kagi_to_ohlc(GOOD, reversal_amount=0), ValueError, "reversal_amount must be a positive number, got 0"),
-        (lambda: agg.three_line_break_to_ohlc(GOOD, 0), ValueError, "num_lines must be a positive whole number, got 0"),
+        (
+            lambda: agg.kagi_to_ohlc(GOOD, reversal_pct=-0.1),
+            ValueError,
+            "reversal_pct must be a positive number, got -0.1",
+        ),
+        (
+            lambda: agg.kagi_to_ohlc(GOOD, reversal_amount=0),
+            ValueError,
+            "reversal_amount must be a positive number, got 0",
+        ),
+        (
+            lambda: agg.three_line_break_to_ohlc(GOOD, 0),
+            ValueError,
+            "num_lines must be a positive whole number, got 0",
+        ),
         (lambda: agg.tick_to_ohlc(hand_ticks([]), 2), DataValidationError, "empty"),
-        (lambda: agg.kagi_to_ohlc(pl.DataFrame(hand_ticks([])), reversal_amount=1), DataValidationError, "empty"),
-        (lambda: agg.tick_to_ohlc(with_column("price", [1.0, 2.0]), 2), DataValidationError, "Column 'price' has 2 values but column 'timestamp' has 5"),
-        (lambda: agg.tick_to_ohlc(with_column("price", np.ones((5, 2))), 2), DataValidationError, "one-dimensional"),
-        (lambda: agg.tick_to_ohlc(with_column("timestamp", np.arange(5.0)), 2), TypeError, "Column 'timestamp' must hold datetimes or integers, got dtype float64"),
-        (lambda: agg.tick_to_ohlc(with_column("timestamp", np.array(["2024-01-01", "x", "", "", ""])), 2), ValueError, "could not be read as datetimes"),
-        (lambda: agg.tick_to_ohlc(with_column("timestamp", np.array([1, "NaT", 3, 4, 5], dtype="datetime64[s]")), 2), DataValidationError, "missing timestamp (null or NaT) at row 1"),
-        (lambda: agg.tick_to_ohlc(with_column("timestamp", GOOD["timestamp"][::-1]), 2, assume_sorted=True), DataValidationError, "not in ascending order: row 1"),
-        (lambda: agg.tick_to_ohlc(GOOD, 2, assume_sorted="yes"), TypeError, "assume_sorted must be True or False"),
+        (
+            lambda: agg.kagi_to_ohlc(pl.DataFrame(hand_ticks([])), reversal_amount=1),
+            DataValidationError,
+            "empty",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(with_column("price", [1.0, 2.0]), 2),
+            DataValidationError,
+            "Column 'price' has 2 values but column 'timestamp' has 5",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(with_column("price", np.ones((5, 2))), 2),
+            DataValidationError,
+            "one-dimensional",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(with_column("timestamp", np.arange(5.0)), 2),
+            TypeError,
+            "Column 'timestamp' must hold datetimes or integers, got dtype float64",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(
+                with_column("timestamp", np.array(["2024-01-01", "x", "", "", ""])), 2
+            ),
+            ValueError,
+            "could not be read as datetimes",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(
+                with_column("timestamp", np.array([1, "NaT", 3, 4, 5], dtype="datetime64[s]")), 2
+            ),
+            DataValidationError,
+            "missing timestamp (null or NaT) at row 1",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(
+                with_column("timestamp", GOOD["timestamp"][::-1]), 2, assume_sorted=True
+            ),
+            DataValidationError,
+            "not in ascending order: row 1",
+        ),
+        (
+            lambda: agg.tick_to_ohlc(GOOD, 2, assume_sorted="yes"),
+            TypeError,
+            "assume_sorted must be True or False",
+        ),
         (lambda: agg.tick_to_ohlc([1, 2, 3], 2), TypeError, "ticks|tick data"),
         (lambda: agg.tick_to_ohlc(GOOD, 2, price_col=3), TypeError, "Column names must be strings"),
-        (lambda: agg.tick_to_ohlc(GOOD, 2, engine="tpu"), ConfigurationError, "Invalid engine 'tpu'"),
+        (
+            lambda: agg.tick_to_ohlc(GOOD, 2, engine="tpu"),
+            ConfigurationError,
+            "Invalid engine 'tpu'",
+        ),
         (lambda: agg.ohlc_resample(GOOD, "5m"), ValueError, "Column 'open' not found"),
     ],
 )
@@ -649,7 +752,9 @@ def test_resample_refuses_what_it_cannot_window():
     millis = {**RESAMPLE_GOOD, "timestamp": RESAMPLE_GOOD["timestamp"].astype("datetime64[ms]")}
     with pytest.raises(ValueError, match="not a whole number of the timestamps' unit"):
         agg.ohlc_resample(millis, "500us")
-    zoned = pl.DataFrame(RESAMPLE_GOOD).with_columns(pl.col("timestamp").dt.replace_time_zone("UTC"))
+    zoned = pl.DataFrame(RESAMPLE_GOOD).with_columns(
+        pl.col("timestamp").dt.replace_time_zone("UTC")
+    )
     with pytest.raises(OperationNotSupportedError, match="time zone 'UTC'"):
         agg.ohlc_resample(zoned, "5m")
     with pytest.raises(DataValidationError, match="Column 'high' has the value NaN"):
@@ -751,8 +856,15 @@ def test_group_aggregation_refuses_unknown_functions():
 def test_exports_match_the_original():
     from kimsfinance import ops
 
-    for name in ("volume_sum", "volume_weighted_price", "ohlc_resample", "rolling_sum",
-                 "rolling_mean", "cumulative_sum", "group_aggregation"):
+    for name in (
+        "volume_sum",
+        "volume_weighted_price",
+        "ohlc_resample",
+        "rolling_sum",
+        "rolling_mean",
+        "cumulative_sum",
+        "group_aggregation",
+    ):
         assert getattr(kimsfinance, name) is getattr(agg, name)
         assert name in kimsfinance.__all__
     for name in ops.__all__:

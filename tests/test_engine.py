@@ -6,10 +6,9 @@ the GPU branches through a stand-in driver; tests that need a real GPU skip with
 
 from __future__ import annotations
 
+import kimsfinance
 import numpy as np
 import pytest
-
-import kimsfinance
 from kimsfinance import (
     ConfigurationError,
     EngineManager,
@@ -62,7 +61,11 @@ def test_detection_answers_without_raising_and_agrees_with_the_driver():
     info = get_engine_info()
     driver = _native.cuda_driver_info()
     assert set(driver) == {
-        "driver_loaded", "driver_version", "device_count", "device_name", "reason"
+        "driver_loaded",
+        "driver_version",
+        "device_count",
+        "device_name",
+        "reason",
     }
     assert info["cpu_available"] is True
     assert info["cuda_driver_loaded"] == driver["driver_loaded"]
@@ -151,9 +154,17 @@ def test_gpu_min_rows_is_validated():
 def test_get_info_keys():
     info = EngineManager.get_info()
     assert {
-        "cpu_available", "gpu_available", "polars_gpu_available", "default_engine",
-        "gpu_min_rows", "cuda_kernels", "cuda_driver_loaded", "cuda_driver_version",
-        "cuda_device_count", "cuda_device_name", "gpu_unavailable_reason",
+        "cpu_available",
+        "gpu_available",
+        "polars_gpu_available",
+        "default_engine",
+        "gpu_min_rows",
+        "cuda_kernels",
+        "cuda_driver_loaded",
+        "cuda_driver_version",
+        "cuda_device_count",
+        "cuda_device_name",
+        "gpu_unavailable_reason",
     } <= set(info)
     assert info["default_engine"] in ("auto", "cpu", "gpu")
 

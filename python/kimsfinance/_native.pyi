@@ -364,6 +364,112 @@ def sma(values: Any, window: int) -> npt.NDArray[np.float64]:
 def ema(values: Any, span: int) -> npt.NDArray[np.float64]:
     """Exponential moving average (pandas' ``ewm(span=span, adjust=False).mean()``)."""
 
+# --- aggregations: each takes int64 timestamps (datetime64 viewed as int64, in the input's
+# unit) and numeric columns read in place, releases the GIL, and returns the bars as
+# (timestamps int64, open, high, low, close, volume float64) arrays owning Rust's buffers.
+# ``assume_sorted=True`` refuses unsorted timestamps instead of sorting them; ``names`` are the
+# timestamp, price and volume column names used in error messages.
+
+Int64Array = npt.NDArray[np.int64]
+Float64Array = npt.NDArray[np.float64]
+BarArrays = tuple[Int64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array]
+
+def tick_bars(
+    timestamps: Int64Array,
+    price: Any,
+    volume: Any,
+    *,
+    tick_size: int,
+    assume_sorted: bool,
+    names: tuple[str, str, str],
+) -> BarArrays:
+    """Bars of ``tick_size`` ticks each (the last may hold fewer)."""
+
+def volume_bars(
+    timestamps: Int64Array,
+    price: Any,
+    volume: Any,
+    *,
+    volume_size: float,
+    assume_sorted: bool,
+    names: tuple[str, str, str],
+) -> BarArrays:
+    """Bars by running volume: tick ``i`` is in bar ``trunc(cum_volume_i / volume_size)``."""
+
+def range_bars(
+    timestamps: Int64Array,
+    price: Any,
+    volume: Any,
+    *,
+    range_size: float,
+    assume_sorted: bool,
+    names: tuple[str, str, str],
+) -> BarArrays:
+    """Range bars closing when ``high - low >= range_size``."""
+
+def kagi_bars(
+    timestamps: Int64Array,
+    price: Any,
+    volume: Any,
+    *,
+    reversal_amount: float | None,
+    reversal_pct: float | None,
+    assume_sorted: bool,
+    names: tuple[str, str, str],
+) -> BarArrays:
+    """Kagi lines; exactly one of ``reversal_amount`` and ``reversal_pct`` must be given."""
+
+def line_break_bars(
+    timestamps: Int64Array,
+    price: Any,
+    volume: Any,
+    *,
+    num_lines: int,
+    assume_sorted: bool,
+    names: tuple[str, str, str],
+) -> BarArrays:
+    """N-line break lines."""
+
+def resample_bars(
+    timestamps: Int64Array,
+    open: Any,
+    high: Any,
+    low: Any,
+    close: Any,
+    volume: Any | None,
+    *,
+    every: str,
+    unit_nanoseconds: int,
+    assume_sorted: bool,
+    timestamp_name: str,
+) -> BarArrays:
+    """OHLC(V) rows in epoch-aligned windows of ``every`` ("5m", "1h30m", "1w", ...);
+    ``unit_nanoseconds`` is the length of one timestamp unit. Volume is 0 without ``volume``."""
+
+def volume_sum(volume: Any) -> float:
+    """Total volume (compensated sum); volumes must be finite and not negative."""
+
+def volume_weighted_price(prices: Any, volume: Any) -> float:
+    """``sum(prices * volume) / sum(volume)``; NaN when the volume sums to zero."""
+
+def rolling_sum(values: Any, window: int) -> Float64Array:
+    """Sum of the last ``window`` values, NaN for the warm-up and windows holding a NaN."""
+
+def rolling_mean(values: Any, window: int) -> Float64Array:
+    """Mean of the last ``window`` values, with ``rolling_sum``'s NaN rules."""
+
+def cumulative_sum(values: Any) -> Int64Array | Float64Array:
+    """Running total: int64 for integer input (overflow raises), float64 for float input."""
+
+# --- GPU detection
+
+#: Whether this build has CUDA kernels (none yet).
+CUDA_KERNELS: bool
+
+def cuda_driver_info() -> dict[str, Any]:
+    """What the CUDA driver (loaded at run time) reports: ``driver_loaded``,
+    ``driver_version``, ``device_count``, ``device_name``, ``reason``. Never raises."""
+
 class PerformanceStats:
     """Bounded, thread-safe performance statistics (ring buffer allocated once)."""
 

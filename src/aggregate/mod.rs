@@ -7,8 +7,8 @@
 //!
 //! Must never: copy the caller's columns (rows are read in place, a fixed-size chunk at a time
 //! when a conversion or a reordering is needed), hold the GIL, or allocate more than the output
-//! plus bounded scratch. The one exception is unsorted input, which costs a permutation of four
-//! bytes per row (never a copy of the columns themselves).
+//! plus bounded scratch. The one exception is unsorted input, which costs a permutation of 16
+//! bytes per row (each row's timestamp and index; never a copy of the columns themselves).
 //!
 //! Every function validates its input as it reads it: a NaN or infinite price, a negative or
 //! NaN volume, a missing timestamp or an empty input is an [`crate::errors::Error`] naming the

@@ -30,7 +30,7 @@ from typing import Any, ClassVar, Literal
 from .. import _native
 from .exceptions import ConfigurationError, GPUNotAvailableError
 
-__all__ = ["EngineManager", "gpu_available", "get_engine_info", "ENGINES"]
+__all__ = ["ENGINES", "EngineManager", "get_engine_info", "gpu_available"]
 
 #: The accepted values of every ``engine`` argument.
 ENGINES = ("cpu", "gpu", "auto")

@@ -21,12 +21,12 @@ from .aggregations import (
 )
 
 __all__ = [
-    "ohlc_resample",
-    "tick_to_ohlc",
-    "volume_to_ohlc",
-    "range_to_ohlc",
     "kagi_to_ohlc",
+    "ohlc_resample",
+    "range_to_ohlc",
     "three_line_break_to_ohlc",
+    "tick_to_ohlc",
     "volume_sum",
+    "volume_to_ohlc",
     "volume_weighted_price",
 ]

@@ -10,13 +10,13 @@ Inputs (``ticks`` / ``df``): a polars DataFrame or LazyFrame, a pandas DataFrame
 of column names to arrays. Timestamps may be datetimes (any unit; time zones are kept), strings
 polars can parse, or (except for :func:`ohlc_resample`) integers. Rows are aggregated in time
 order: already sorted timestamps are detected in one pass and read as they are; unsorted ones
-are sorted once (equal timestamps keep their input order) through an index permutation of four
-bytes per row, never a copy of the columns. ``assume_sorted=True`` forbids that sort: unsorted
-timestamps then raise ``DataValidationError``.
+are sorted once (equal timestamps keep their input order) through a permutation of 16 bytes per
+row (timestamp and row index), never a copy of the columns. ``assume_sorted=True`` forbids that
+sort: unsorted timestamps then raise ``DataValidationError``.
 
 Outputs are polars DataFrames with columns ``timestamp, open, high, low, close, volume``
 (:func:`ohlc_resample` names the first column after ``timestamp_col``); timestamps keep their
-dtype. Bad input raises before anything is computed, naming the argument and the value:
+dtype. Bad input raises (never a partial result), naming the argument or column and the value:
 missing columns (``ValueError``), non-numeric prices or volumes (``TypeError``), NaN or infinite
 prices, negative or NaN volumes, missing timestamps, empty input (``DataValidationError``, a
 ``ValueError``), non-positive sizes (``ValueError``).
@@ -42,18 +42,18 @@ from ..core.engine import EngineManager
 from ..core.exceptions import DataValidationError
 
 __all__ = [
-    "tick_to_ohlc",
-    "volume_to_ohlc",
-    "range_to_ohlc",
-    "kagi_to_ohlc",
-    "three_line_break_to_ohlc",
-    "ohlc_resample",
-    "volume_sum",
-    "volume_weighted_price",
-    "rolling_sum",
-    "rolling_mean",
     "cumulative_sum",
     "group_aggregation",
+    "kagi_to_ohlc",
+    "ohlc_resample",
+    "range_to_ohlc",
+    "rolling_mean",
+    "rolling_sum",
+    "three_line_break_to_ohlc",
+    "tick_to_ohlc",
+    "volume_sum",
+    "volume_to_ohlc",
+    "volume_weighted_price",
 ]
 
 _OPERATION = "aggregation"
@@ -121,8 +121,9 @@ def _read_columns(
         data = data.select(wanted).collect()
     if _is_instance(data, "polars", "DataFrame"):
         _check_present(data.columns, required, argument)
-        series = {name: data.get_column(name) for name in (*required, *optional)
-                  if name in data.columns}
+        series = {
+            name: data.get_column(name) for name in (*required, *optional) if name in data.columns
+        }
         return {name: _from_series(one) for name, one in series.items()}
     if _is_instance(data, "pandas", "DataFrame"):
         _check_present(list(data.columns), required, argument)
@@ -133,9 +134,7 @@ def _read_columns(
         }
     if isinstance(data, Mapping):
         _check_present(list(data.keys()), required, argument)
-        return {
-            name: _from_value(data[name]) for name in (*required, *optional) if name in data
-        }
+        return {name: _from_value(data[name]) for name in (*required, *optional) if name in data}
     raise TypeError(
         f"{argument} must be a polars DataFrame or LazyFrame, a pandas DataFrame, or a mapping "
         f"of column names to arrays, got {type(data).__name__}."
@@ -197,7 +196,9 @@ class _Timestamps:
             series = pl.Series(name, values).cast(pl.Date)
         else:
             # polars has no second, minute, hour or week resolution; milliseconds hold them.
-            series = pl.Series(name, values.view(f"datetime64[{self.unit}]").astype("datetime64[ms]"))
+            series = pl.Series(
+                name, values.view(f"datetime64[{self.unit}]").astype("datetime64[ms]")
+            )
         if self.time_zone is not None:
             series = series.dt.replace_time_zone("UTC").dt.convert_time_zone(self.time_zone)
         return series
@@ -233,7 +234,7 @@ def _parsed_timestamps(column: _Column, name: str) -> _Timestamps:
         series = pl.Series(name, column.values)
         if series.dtype == pl.String:
             series = series.str.to_datetime()
-    except Exception as error:  # polars raises several exception types for unparsable text
+    except (pl.exceptions.PolarsError, TypeError, ValueError) as error:
         raise ValueError(f"Column {name!r} could not be read as datetimes: {error}") from None
     if not isinstance(series.dtype, (pl.Datetime, pl.Date)):
         raise TypeError(f"Column {name!r} must hold datetimes, got {series.dtype}.")
@@ -307,8 +308,8 @@ def _frame(
     pl = _polars()
     times, open_, high, low, close, volume = arrays
     prices = [
-        pl.Series(name, values) for name, values in
-        (("open", open_), ("high", high), ("low", low), ("close", close))
+        pl.Series(name, values)
+        for name, values in (("open", open_), ("high", high), ("low", low), ("close", close))
     ]
     if price_dtype is not None and price_dtype != pl.Float64:
         prices = [series.cast(price_dtype) for series in prices]
@@ -332,7 +333,7 @@ class _Ticks:
 def _read_ticks(
     ticks: Any, timestamp_col: Any, price_col: Any, volume_col: Any, engine: Any
 ) -> _Ticks:
-    columns = _read_columns(ticks, "the tick data", (timestamp_col, price_col, volume_col))
+    columns = _read_columns(ticks, "ticks", (timestamp_col, price_col, volume_col))
     timestamps = _timestamps(columns[timestamp_col], timestamp_col, allow_integers=True)
     _run_on_cpu(engine, len(timestamps.values))
     return _Ticks(
