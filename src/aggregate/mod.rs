@@ -87,13 +87,40 @@ impl Bar {
     }
 }
 
-/// Lowest and highest of `values` (finite numbers), in independent lanes so the compiler can
-/// vectorise the pass.
+/// Lowest and highest of `values` (finite numbers).
 #[inline]
 pub fn extremes(values: &[f64]) -> (f64, f64) {
+    (lowest(values), highest(values))
+}
+
+/// Highest of `values` (finite numbers; -inf when empty), in independent lanes so the
+/// compiler can vectorise the pass.
+#[inline]
+pub fn highest(values: &[f64]) -> f64 {
+    const LANES: usize = 4;
+    let mut highs = [f64::NEG_INFINITY; LANES];
+    let blocks = values.chunks_exact(LANES);
+    let rest = blocks.remainder();
+    for block in blocks {
+        for lane in 0..LANES {
+            highs[lane] = if block[lane] > highs[lane] {
+                block[lane]
+            } else {
+                highs[lane]
+            };
+        }
+    }
+    highs
+        .iter()
+        .chain(rest)
+        .fold(f64::NEG_INFINITY, |high, &value| high.max(value))
+}
+
+/// Lowest of `values` (finite numbers; +inf when empty), like [`highest`].
+#[inline]
+pub fn lowest(values: &[f64]) -> f64 {
     const LANES: usize = 4;
     let mut lows = [f64::INFINITY; LANES];
-    let mut highs = [f64::NEG_INFINITY; LANES];
     let blocks = values.chunks_exact(LANES);
     let rest = blocks.remainder();
     for block in blocks {
@@ -103,22 +130,11 @@ pub fn extremes(values: &[f64]) -> (f64, f64) {
             } else {
                 lows[lane]
             };
-            highs[lane] = if block[lane] > highs[lane] {
-                block[lane]
-            } else {
-                highs[lane]
-            };
         }
     }
-    let low = lows
-        .iter()
+    lows.iter()
         .chain(rest)
-        .fold(f64::INFINITY, |low, &value| low.min(value));
-    let high = highs
-        .iter()
-        .chain(rest)
-        .fold(f64::NEG_INFINITY, |high, &value| high.max(value));
-    (low, high)
+        .fold(f64::INFINITY, |low, &value| low.min(value))
 }
 
 /// Finished bars, one vector per output column (what Python receives as numpy arrays).

@@ -4,7 +4,7 @@
 
 use super::duration::Duration;
 use super::rows::Rows;
-use super::{Bar, Bars};
+use super::{highest, lowest, Bar, Bars};
 use crate::errors::Result;
 
 /// Resamples rows of `[open, high, low, close]` (N = 4) or `[open, high, low, close, volume]`
@@ -24,39 +24,60 @@ pub fn resample<const N: usize>(
     let windows = Duration::parse(every)?.windows(every, unit_nanoseconds)?;
     let mut bars = Bars::default();
     let mut current = Bar::start(0, 0.0, 0.0);
-    // End (exclusive) of the current bar's window; rows come in time order, so a row before
-    // it is in the same window and needs no division.
+    // End (exclusive) of the current bar's window.
     let mut current_end = i64::MIN;
     let mut has_bar = false;
 
     rows.for_each_chunk(|chunk| {
-        let (mut bar, mut end, mut open) = (current, current_end, has_bar);
-        for (offset, &time) in chunk.times.iter().enumerate() {
-            let value = |field: usize| chunk.columns[field][offset];
-            let volume = if N == 5 { value(N - 1) } else { 0.0 };
-            if open && time < end {
-                bar.high = bar.high.max(value(1));
-                bar.low = bar.low.min(value(2));
-                bar.close = value(3);
-                bar.volume += volume;
-                continue;
+        let [opens, highs, lows, closes] = [0, 1, 2, 3].map(|field| chunk.columns[field]);
+        let volumes = (N == 5).then(|| chunk.columns[N - 1]);
+        let mut offset = 0;
+        while offset < chunk.len() {
+            let time = chunk.times[offset];
+            let mut first = offset;
+            if !(has_bar && time < current_end) {
+                if has_bar {
+                    bars.push(&current);
+                }
+                let start = windows.start_of(time);
+                current_end = start.saturating_add(windows.width);
+                current = Bar {
+                    timestamp: start,
+                    open: opens[offset],
+                    high: highs[offset],
+                    low: lows[offset],
+                    close: closes[offset],
+                    volume: volumes.map_or(0.0, |volumes| volumes[offset]),
+                };
+                has_bar = true;
+                first += 1;
             }
-            if open {
-                bars.push(&bar);
-            }
-            let start = windows.start_of(time);
-            end = start.saturating_add(windows.width);
-            bar = Bar {
-                timestamp: start,
-                open: value(0),
-                high: value(1),
-                low: value(2),
-                close: value(3),
-                volume,
+            // Rows are in time order, so the window's rows in this chunk are one run, reduced a
+            // column at a time. Its end is found by a forward scan, which the prefetcher keeps
+            // ahead of (a bisection missed the cache at every probe); at least one row is
+            // taken, since a window ending past the last representable time is cut short by
+            // the saturating addition above.
+            let rest = &chunk.times[offset..];
+            let run = if rest.last().is_some_and(|&last| last < current_end) {
+                rest.len()
+            } else {
+                rest.iter()
+                    .position(|&time| time >= current_end)
+                    .unwrap_or(rest.len())
             };
-            open = true;
+            let stop = (offset + run).max(first);
+            if first < stop {
+                current.high = current.high.max(highest(&highs[first..stop]));
+                current.low = current.low.min(lowest(&lows[first..stop]));
+                current.close = closes[stop - 1];
+                if let Some(volumes) = volumes {
+                    current.volume = volumes[first..stop]
+                        .iter()
+                        .fold(current.volume, |total, &volume| total + volume);
+                }
+            }
+            offset = stop;
         }
-        (current, current_end, has_bar) = (bar, end, open);
     })?;
     if has_bar {
         bars.push(&current);
@@ -106,6 +127,31 @@ mod tests {
                 (900, 4.0, 4.5, 3.5, 4.2, 40.0),
             ]
         );
+    }
+
+    #[test]
+    fn rows_at_the_last_representable_time_do_not_stall_the_pass() {
+        let times = [i64::MAX - 1, i64::MAX];
+        let prices = [1.0, 2.0];
+        let price = || Column::from_slice(&prices);
+        let rows = Rows::new(
+            Timestamps {
+                name: "t",
+                values: ArrayView1::from(&times),
+            },
+            [
+                Field::price("open", price()),
+                Field::price("high", price()),
+                Field::price("low", price()),
+                Field::price("close", price()),
+            ],
+            Sorting::RequireSorted,
+        )
+        .unwrap();
+        // Both windows are cut at i64::MAX, so each row gets its own bar; what matters is that
+        // the pass ends.
+        let bars = resample(&rows, "1h", 1).unwrap();
+        assert_eq!(bars.len(), 2);
     }
 
     #[test]
