@@ -6,14 +6,11 @@
 //! price is its top edge and a down brick's its bottom edge; bricks are at least one row tall.
 
 use crate::errors::Result;
-use crate::layout::{trunc, ItemSlots, Panels, PriceScale, YRounding};
+use crate::layout::{spread_grid_columns, trunc, ItemSlots, Panels, PriceScale, YRounding};
 use crate::raster::frame::ChartFrame;
 use crate::raster::Canvas;
 use crate::transform::renko::{build_bricks, resolve_box_size, Brick, Direction};
 use crate::transform::{check_box_size, check_reversal_boxes, PriceRows};
-
-/// Most vertical grid lines a Renko chart gets.
-const MAX_GRID_COLUMNS: usize = 20;
 
 /// Everything a Renko chart needs besides the data.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,7 +53,7 @@ pub fn render_renko(rows: &PriceRows<'_>, options: &RenkoOptions) -> Result<Canv
     let slots = ItemSlots::new(frame.size.width, bricks.len());
 
     if frame.show_grid {
-        frame.draw_full_height_grid(&mut canvas, &panels, grid_columns(bricks.len(), slots));
+        frame.draw_full_height_grid(&mut canvas, &panels, spread_grid_columns(bricks.len(), slots.slot_width));
     }
     for (index, brick) in bricks.iter().enumerate() {
         let (left, right) = slots.body(index);
@@ -83,15 +80,6 @@ fn brick_scale(bricks: &[Brick], box_size: f64, explicit: bool, panel_height: i3
         max += box_size;
     }
     PriceScale::with_unit_fallback(min, max, panel_height)
-}
-
-/// Columns of the vertical grid lines: `min(20, n/10 + 1)` lines evenly spread over the bricks,
-/// none when that is a single line.
-fn grid_columns(count: usize, slots: ItemSlots) -> impl Iterator<Item = i32> {
-    let lines = MAX_GRID_COLUMNS.min(count / 10 + 1);
-    let bricks_per_line = count as f64 / lines as f64;
-    let lines = if lines > 1 { lines } else { 0 };
-    (0..lines).map(move |line| trunc(line as f64 * bricks_per_line * slots.slot_width))
 }
 
 #[cfg(test)]
@@ -157,7 +145,7 @@ mod tests {
     #[test]
     fn grid_lines_spread_over_the_bricks() {
         let slots = ItemSlots::new(1000, 25);
-        let columns: Vec<i32> = grid_columns(25, slots).collect();
+        let columns: Vec<i32> = spread_grid_columns(25, slots.slot_width).collect();
         // min(20, 25/10 + 1) = 3 lines at 0, 25/3 and 50/3 bricks.
         assert_eq!(
             columns,
@@ -167,6 +155,6 @@ mod tests {
                 trunc(2.0 * (25.0 / 3.0) * slots.slot_width)
             ]
         );
-        assert_eq!(grid_columns(9, slots).count(), 0);
+        assert_eq!(spread_grid_columns(9, slots.slot_width).count(), 0);
     }
 }
