@@ -44,9 +44,12 @@ def frame_fill_ms(repeats: int) -> float:
 
 def import_cost() -> tuple[float, float]:
     """Seconds and MiB of RSS that ``import kimsfinance`` costs in a fresh interpreter."""
+    # Current RSS, not ru_maxrss: Linux keeps the peak across exec, so a child started from
+    # this (large) benchmark process would report the parent's peak.
     script = (
-        "import time, resource; t = time.perf_counter(); import kimsfinance; "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        "import time; t = time.perf_counter(); import kimsfinance; elapsed = time.perf_counter() - t; "
+        "kib = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]; "
+        "print(elapsed, kib)"
     )
     seconds, kib = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True

@@ -72,7 +72,7 @@ def test_ten_million_candles_render_without_copying_the_input():
     script = textwrap.dedent(
         """
         import numpy as np
-        from kimsfinance.testing import current_rss, peak_rss
+        from kimsfinance.testing import current_rss, peak_rss, reset_peak_rss
         from kimsfinance.plotting import render_to_array
         n = 10_000_000
         close = 100 + np.cumsum(np.random.default_rng(1).normal(0, 1, n))
@@ -80,7 +80,8 @@ def test_ten_million_candles_render_without_copying_the_input():
         volume = np.abs(close)
         inputs = sum(a.nbytes for a in ohlc.values()) + volume.nbytes
         render_to_array(ohlc, volume, width=200, height=100)  # load everything once
-        before = max(current_rss(), peak_rss())
+        assert reset_peak_rss()
+        before = current_rss()
         image = render_to_array(ohlc, volume, width=1920, height=1080)
         growth = peak_rss() - before
         print(inputs, growth, image.nbytes)
@@ -99,7 +100,7 @@ def test_strided_float32_input_is_not_copied():
     script = textwrap.dedent(
         """
         import numpy as np
-        from kimsfinance.testing import current_rss, peak_rss
+        from kimsfinance.testing import current_rss, peak_rss, reset_peak_rss
         from kimsfinance.plotting import render_to_array
         n = 5_000_000
         base = (100 + np.cumsum(np.random.default_rng(2).normal(0, 1, 2 * n))).astype(np.float32)
@@ -107,7 +108,8 @@ def test_strided_float32_input_is_not_copied():
         ohlc = {"open": close, "high": base[1::2] + 2, "low": close - 2, "close": close}
         volume = np.abs(base[::2])
         render_to_array(ohlc, volume, width=200, height=100)
-        before = max(current_rss(), peak_rss())
+        assert reset_peak_rss()
+        before = current_rss()
         render_to_array(ohlc, volume, width=1920, height=1080)
         print(base.nbytes, peak_rss() - before)
         """

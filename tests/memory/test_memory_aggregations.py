@@ -103,7 +103,7 @@ PEAK_SCRIPT = textwrap.dedent(
     import gc, json
     import numpy as np
     from kimsfinance.ops.aggregations import tick_to_ohlc
-    from kimsfinance.testing import current_rss, peak_rss
+    from kimsfinance.testing import current_rss, peak_rss, reset_peak_rss
 
     count, tick_size = 10_000_000, 100
     rng = np.random.default_rng(0)
@@ -120,12 +120,8 @@ PEAK_SCRIPT = textwrap.dedent(
     # Imports polars and sets up every lazy structure once.
     tick_to_ohlc({name: values[:1000] for name, values in ticks.items()}, tick_size)
     gc.collect()
-    try:
-        # Linux: forget the peak so far, so that the next reading belongs to this call.
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        pass
+    # Linux: forget the peak so far, so that the next reading belongs to this call.
+    reset_peak_rss()
     before, peak_before = current_rss(), peak_rss()
     bars = tick_to_ohlc(ticks, tick_size)
     peak_after = peak_rss()
