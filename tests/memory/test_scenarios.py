@@ -56,3 +56,43 @@ def test_server_soak_render_and_encode_with_tracking():
     assert result["total_tracked"] <= result["max_entries"]
     assert result["operations"]["render"]["count"] > 0
     assert result["operations"]["encode"]["count"] > 0
+
+
+def test_eight_python_threads_and_the_rust_pool_together():
+    """8 Python threads each run batches on the Rust pool and single renders, over and over:
+    RSS stays flat after warm-up and every result equals the serial one."""
+    import threading
+
+    from kimsfinance.plotting import render_charts_parallel, render_to_array
+
+    rng = np.random.default_rng(12)
+    close = 100 + np.cumsum(rng.normal(0, 1, 300))
+    ohlc = {"open": close + 0.2, "high": close + 1, "low": close - 1, "close": close}
+    volume = rng.uniform(0, 1000, 300)
+    datasets = [{"ohlc": ohlc, "volume": volume}] * 8
+    small = {"width": 240, "height": 160}
+    serial_array = render_to_array(ohlc, volume, **small)
+    serial_bytes = render_charts_parallel(datasets, num_workers=1, **small)
+    mismatches = []
+
+    def work(rounds: int) -> None:
+        for _ in range(rounds):
+            if not np.array_equal(render_to_array(ohlc, volume, **small), serial_array):
+                mismatches.append("array")
+            if render_charts_parallel(datasets, num_workers=2, **small) != serial_bytes:
+                mismatches.append("batch")
+
+    def run_threads(rounds: int) -> None:
+        threads = [threading.Thread(target=work, args=(rounds,)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+            assert not thread.is_alive(), "a rendering thread hung"
+
+    run_threads(20)
+    before = current_rss()
+    run_threads(150)
+    growth = current_rss() - before
+    assert mismatches == []
+    assert growth < 4 * MIB, f"RSS grew {growth / MIB:.2f} MiB over 1,200 threaded rounds"
