@@ -103,6 +103,30 @@ impl<'a> Column<'a> {
 /// enough that the per-stretch dispatch does not matter.
 pub const CHUNK: usize = 256;
 
+/// Calls `visit(start, values)` for consecutive stretches of up to [`CHUNK`] rows of
+/// `columns` (all of one length), each converted to `f64` with one type dispatch per column and
+/// stretch, into buffers on the stack.
+pub fn for_each_chunk_of<const N: usize>(
+    columns: [&Column<'_>; N],
+    mut visit: impl FnMut(usize, [&[f64]; N]),
+) {
+    let rows = columns.first().map_or(0, |column| column.len());
+    debug_assert!(columns.iter().all(|column| column.len() == rows));
+    let mut buffers = [[0.0f64; CHUNK]; N];
+    let mut start = 0;
+    while start < rows {
+        let length = CHUNK.min(rows - start);
+        for (buffer, column) in buffers.iter_mut().zip(columns) {
+            column.read_into(start, &mut buffer[..length]);
+        }
+        visit(
+            start,
+            std::array::from_fn(|column| &buffers[column][..length]),
+        );
+        start += length;
+    }
+}
+
 /// The four price columns and the volume column of a chart, checked to have one common length.
 #[derive(Debug, Clone)]
 pub struct Ohlcv<'a> {
@@ -180,28 +204,9 @@ impl<'a> Ohlcv<'a> {
 
     /// Calls `visit(start, [open, high, low, close, volume])` for consecutive stretches of up to
     /// [`CHUNK`] candles, converted to `f64` with one type dispatch per column and stretch.
-    pub fn for_each_chunk(&self, mut visit: impl FnMut(usize, [&[f64]; 5])) {
-        let mut buffers = [[0.0f64; CHUNK]; 5];
-        let mut start = 0;
-        while start < self.len() {
-            let length = CHUNK.min(self.len() - start);
-            let columns = [&self.open, &self.high, &self.low, &self.close, &self.volume];
-            for (buffer, column) in buffers.iter_mut().zip(columns) {
-                column.read_into(start, &mut buffer[..length]);
-            }
-            let [open, high, low, close, volume] = &buffers;
-            visit(
-                start,
-                [
-                    &open[..length],
-                    &high[..length],
-                    &low[..length],
-                    &close[..length],
-                    &volume[..length],
-                ],
-            );
-            start += length;
-        }
+    pub fn for_each_chunk(&self, visit: impl FnMut(usize, [&[f64]; 5])) {
+        let columns = [&self.open, &self.high, &self.low, &self.close, &self.volume];
+        for_each_chunk_of(columns, visit);
     }
 
     fn check_volume(&self) -> Result<()> {

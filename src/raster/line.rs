@@ -12,7 +12,7 @@
 //! them, and they neither stretch the price axis nor draw a volume bar.
 
 use crate::errors::{Error, Result};
-use crate::input::{check_not_negative, check_same_length, Column};
+use crate::input::{check_not_negative, check_same_length, for_each_chunk_of, Column};
 use crate::layout::{ItemSlots, Panels, PriceScale, VolumeScale, YRounding};
 use crate::raster::candles::{draw_grid, Painter};
 use crate::raster::dense::{paint_columns, ColumnItems};
@@ -76,12 +76,56 @@ impl<'a> LineSeries<'a> {
         self.close.is_empty()
     }
 
+    /// The price scale over the drawable rows and the volume scale over their finite volumes,
+    /// in one pass.
+    fn scales(&self, panels: &Panels) -> (PriceScale, VolumeScale) {
+        let (mut min, mut max, mut max_volume) = (f64::INFINITY, f64::NEG_INFINITY, 0.0f64);
+        let columns = [&self.high, &self.low, &self.close, &self.volume];
+        for_each_chunk_of(columns, |_, [high, low, close, volume]| {
+            for row in 0..high.len() {
+                if is_drawable(high[row], low[row], close[row]) {
+                    min = min.min(low[row]);
+                    max = max.max(high[row]);
+                    if volume[row].is_finite() {
+                        max_volume = max_volume.max(volume[row]);
+                    }
+                }
+            }
+        });
+        (
+            PriceScale::from_bounds(min, max, panels.price_height),
+            VolumeScale::from_volumes(std::iter::once(max_volume), panels.volume_height),
+        )
+    }
+
+    /// The line's points: the closing price of every drawable row, at its slot's centre.
+    fn points(&self, slots: &ItemSlots, prices: &PriceScale) -> Vec<Point> {
+        let mut points = Vec::with_capacity(self.len());
+        let columns = [&self.high, &self.low, &self.close];
+        for_each_chunk_of(columns, |start, [high, low, close]| {
+            for row in 0..high.len() {
+                if is_drawable(high[row], low[row], close[row]) {
+                    let y = prices.y(close[row], YRounding::Batch);
+                    points.push(Point::new(slots.center(start + row), y));
+                }
+            }
+        });
+        points
+    }
+
     /// Whether row `index` has finite high, low and close prices.
     fn is_drawable(&self, index: usize) -> bool {
-        [&self.high, &self.low, &self.close]
-            .iter()
-            .all(|column| column.get(index).is_finite())
+        is_drawable(
+            self.high.get(index),
+            self.low.get(index),
+            self.close.get(index),
+        )
     }
+}
+
+/// A row is drawn when its high, low and close are all finite.
+fn is_drawable(high: f64, low: f64, close: f64) -> bool {
+    high.is_finite() && low.is_finite() && close.is_finite()
 }
 
 /// Everything a line chart needs besides the data.
@@ -122,15 +166,7 @@ pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
     let mut canvas = frame.blank_canvas();
     let panels = Panels::split(frame.size.height);
     let slots = ItemSlots::new(frame.size.width, series.len());
-    let drawable = || (0..series.len()).filter(|&index| series.is_drawable(index));
-    let prices = PriceScale::from_extremes(
-        drawable().map(|index| (series.low.get(index), series.high.get(index))),
-        panels.price_height,
-    );
-    let volumes = VolumeScale::from_volumes(
-        drawable().map(|index| series.volume.get(index)),
-        panels.volume_height,
-    );
+    let (prices, volumes) = series.scales(&panels);
     let color = frame.palette.up;
 
     if frame.show_grid {
@@ -143,12 +179,7 @@ pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
         );
     }
 
-    let points: Vec<Point> = drawable()
-        .map(|index| {
-            let y = prices.y(series.close.get(index), YRounding::Batch);
-            Point::new(slots.center(index), y)
-        })
-        .collect();
+    let points = series.points(&slots, &prices);
     let area = (options.fill_area && frame.channels == Channels::Rgba)
         .then(|| area_under(&points, panels.price_height))
         .flatten();

@@ -126,23 +126,32 @@ impl PillowPen {
             canvas.fill_rect(from.x, from.y, from.x, from.y, color);
             return;
         }
-        let length = f64::from(dx).hypot(f64::from(dy));
-        let half = f64::from(width - 1) / 2.0;
-        let outer = f64::from(round_half_up(half)) / length;
-        let inner = f64::from(round_half_down(half)) / length;
-        let (dx, dy) = (f64::from(dx), f64::from(dy));
-        let (dx_inner, dx_outer) = (round_half_down(inner * dy), round_half_down(outer * dy));
-        let (dy_inner, dy_outer) = (round_half_down(inner * dx), round_half_down(outer * dx));
-        let corners = [
-            Point::new(from.x - dx_inner, from.y + dy_outer),
-            Point::new(to.x - dx_inner, to.y + dy_outer),
-            Point::new(to.x + dx_outer, to.y - dy_inner),
-            Point::new(from.x + dx_outer, from.y - dy_inner),
-        ];
+        let corners = wide_segment_corners(from, to, width);
+        if dx == 0 || dy == 0 {
+            // A vertical or horizontal segment is an axis-aligned rectangle, and Pillow's
+            // polygon filler paints such a rectangle whole, border included. Dense line charts
+            // are mostly vertical segments (many points share a pixel column), so this skips
+            // the scanline filler for nearly all of them.
+            let (mut left, mut top) = (i32::MAX, i32::MAX);
+            let (mut right, mut bottom) = (i32::MIN, i32::MIN);
+            for corner in corners {
+                (left, right) = (left.min(corner.x), right.max(corner.x));
+                (top, bottom) = (top.min(corner.y), bottom.max(corner.y));
+            }
+            canvas.fill_rect(left, top, right, bottom, color);
+            return;
+        }
+        self.fill_polygon_edges(canvas, &corners, color);
+    }
+
+    /// Fills the closed polygon through `corners` with the scanline filler.
+    fn fill_polygon_edges(&mut self, canvas: &mut Canvas, corners: &[Point], color: Rgba) {
         self.edges.clear();
-        for index in 0..4 {
-            self.edges
-                .push(Edge::new(corners[index], corners[(index + 1) % 4]));
+        for index in 0..corners.len() {
+            self.edges.push(Edge::new(
+                corners[index],
+                corners[(index + 1) % corners.len()],
+            ));
         }
         self.fill_edges(canvas, color);
     }
@@ -321,6 +330,25 @@ impl PillowPen {
     }
 }
 
+/// The four corners of Pillow's polygon for a segment `width` pixels wide from `from` to `to`
+/// (two distinct points).
+fn wide_segment_corners(from: Point, to: Point, width: i32) -> [Point; 4] {
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    let length = f64::from(dx).hypot(f64::from(dy));
+    let half = f64::from(width - 1) / 2.0;
+    let outer = f64::from(round_half_up(half)) / length;
+    let inner = f64::from(round_half_down(half)) / length;
+    let (dx, dy) = (f64::from(dx), f64::from(dy));
+    let (dx_inner, dx_outer) = (round_half_down(inner * dy), round_half_down(outer * dy));
+    let (dy_inner, dy_outer) = (round_half_down(inner * dx), round_half_down(outer * dx));
+    [
+        Point::new(from.x - dx_inner, from.y + dy_outer),
+        Point::new(to.x - dx_inner, to.y + dy_outer),
+        Point::new(to.x + dx_outer, to.y - dy_inner),
+        Point::new(from.x + dx_outer, from.y - dy_inner),
+    ]
+}
+
 /// One polygon edge, with Pillow's single-precision slope.
 #[derive(Debug, Clone, Copy)]
 struct Edge {
@@ -413,12 +441,21 @@ fn thin_segment(canvas: &mut Canvas, from: Point, to: Point, color: Rgba) {
     let step_y = if to.y >= y { 1 } else { -1 };
     let (dx, dy) = ((to.x - x).abs(), (to.y - y).abs());
 
-    if dx == 0 || dy == 0 {
-        for _ in 0..dx.max(dy) {
-            canvas.fill_rect(x, y, x, y, color);
-            x += if dx == 0 { 0 } else { step_x };
-            y += if dy == 0 { 0 } else { step_y };
-        }
+    if dx == 0 && dy == 0 {
+        // Nothing: the segment stops one pixel short of its own start.
+    } else if dx == 0 || dy == 0 {
+        // A straight run of pixels: one rectangle from `from` to one pixel short of `to`.
+        let (last_x, last_y) = (
+            to.x - step_x * i32::from(dx != 0),
+            to.y - step_y * i32::from(dy != 0),
+        );
+        canvas.fill_rect(
+            x.min(last_x),
+            y.min(last_y),
+            x.max(last_x),
+            y.max(last_y),
+            color,
+        );
     } else if dx > dy {
         let mut error = 2 * dy - dx;
         for _ in 0..dx {
@@ -754,6 +791,51 @@ mod tests {
         assert!(painted(&up).iter().all(|&(x, _)| x == 2 || x == 3));
         assert_eq!(painted(&down).len(), 10);
         assert_eq!(painted(&up).len(), 10);
+    }
+
+    #[test]
+    fn straight_segments_take_the_rectangle_path_with_the_polygon_pixels() {
+        // The rectangle shortcut for vertical and horizontal segments must paint exactly what
+        // the scanline filler paints for the same four corners, clipped or not.
+        for width in 2..=12 {
+            for length in -9..=9 {
+                for (x, y) in [(6, 6), (0, 0), (11, 11), (-2, 5), (5, 13)] {
+                    for to in [Point::new(x, y + length), Point::new(x + length, y)] {
+                        let from = Point::new(x, y);
+                        if from == to {
+                            continue;
+                        }
+                        let mut fast = canvas(12, 12);
+                        PillowPen::new().wide_segment(&mut fast, from, to, width, INK);
+                        let mut general = canvas(12, 12);
+                        let corners = wide_segment_corners(from, to, width);
+                        PillowPen::new().fill_polygon_edges(&mut general, &corners, INK);
+                        assert_eq!(
+                            rows(&fast),
+                            rows(&general),
+                            "width {width} from {from:?} to {to:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn straight_thin_segments_stop_one_pixel_short() {
+        for (to, expected) in [
+            (Point::new(3, 6), vec![(3, 2), (3, 3), (3, 4), (3, 5)]),
+            (Point::new(3, 0), vec![(3, 1), (3, 2)]),
+            (Point::new(0, 2), vec![(1, 2), (2, 2), (3, 2)]),
+            (Point::new(5, 2), vec![(3, 2), (4, 2)]),
+            (Point::new(3, 2), vec![]),
+        ] {
+            let mut canvas = canvas(8, 8);
+            thin_segment(&mut canvas, Point::new(3, 2), to, INK);
+            let mut expected = expected;
+            expected.sort_by_key(|&(x, y)| (y, x));
+            assert_eq!(painted(&canvas), expected, "to {to:?}");
+        }
     }
 
     #[test]
