@@ -39,8 +39,6 @@ impl ChartFrame {
         for y in panels.grid_rows() {
             canvas.horizontal_line(y, 0, width, self.palette.grid);
         }
-        for x in columns {
-            canvas.vertical_line(x, 0, height, 1, self.palette.grid);
-        }
+        canvas.vertical_lines(columns, 0, height, self.palette.grid);
     }
 }
