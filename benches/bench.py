@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from kimsfinance import plotting
 from kimsfinance._sample import sample_ohlcv
 from kimsfinance.plotting import (
     render_charts_parallel,
@@ -55,6 +56,48 @@ def import_cost() -> tuple[float, float]:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout.split()
     return float(seconds), int(kib) / 1024
+
+
+RASTER_CHARTS = (
+    "render_ohlcv_chart",
+    "render_ohlc_bars",
+    "render_hollow_candles",
+    "render_line_chart",
+    "render_renko_chart",
+    "render_pnf_chart",
+)
+SVG_CHARTS = (
+    "render_candlestick_svg",
+    "render_ohlc_bars_svg",
+    "render_hollow_candles_svg",
+    "render_line_chart_svg",
+    "render_renko_chart_svg",
+    "render_pnf_chart_svg",
+)
+
+
+def chart_type_rows(repeats: int) -> list[tuple[str, str]]:
+    """Every raster chart type at 1K and 100K candles (1920x1080), with its time relative to
+    the candlestick chart of the same data, and every SVG chart type at 10K candles."""
+    rows = []
+    for count in (1_000, 100_000):
+        ohlc, volume = sample_ohlcv(count)
+        times = {
+            name: median_ms(lambda render=getattr(plotting, name): render(ohlc, volume), repeats)
+            for name in RASTER_CHARTS
+        }
+        candle = times["render_ohlcv_chart"]
+        for name, elapsed in times.items():
+            rows.append((
+                f"{name}, {count:,} candles, 1920x1080",
+                f"{elapsed:.2f} ms ({elapsed / candle:.2f}x candlestick)",
+            ))
+    ohlc, volume = sample_ohlcv(10_000)
+    for name in SVG_CHARTS:
+        render = getattr(plotting, name)
+        elapsed = median_ms(lambda render=render: render(ohlc, volume), max(3, repeats // 3))
+        rows.append((f"{name}, 10,000 candles (SVG text)", f"{elapsed:.2f} ms"))
+    return rows
 
 
 BATCH_CHARTS = 1_000
@@ -229,6 +272,8 @@ def main() -> None:
         print(f"| {name} | {value:.2f} |")
     seconds, mib = import_cost()
     print(f"| `import kimsfinance` (fresh process) | {seconds * 1000:.0f} ms, {mib:.0f} MiB RSS |")
+    for name, text in chart_type_rows(repeats):
+        print(f"| {name} | {text} |")
     for name, text in batch_rows(max(3, repeats // 6)):
         print(f"| {name} | {text} |")
     for name, text in aggregation_rows(repeats):
