@@ -2,11 +2,15 @@
 //! the encoders, without Python in the loop. Run with `cargo bench --bench render`; a group
 //! alone with `cargo bench --bench render -- <group>`.
 
+use std::sync::atomic::AtomicBool;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use kimsfinance_native::batch::{self, Batch, Control, Output};
 use kimsfinance_native::encode::{encode, EncodeOptions, ImageFormat, Pixels, Speed};
 use kimsfinance_native::input::{Column, Ohlcv};
 use kimsfinance_native::layout::ChartSize;
 use kimsfinance_native::raster::candles::{render_candles, BodyStyle, CandleOptions};
+use kimsfinance_native::raster::chart::{ChartData, ChartSpec};
 use kimsfinance_native::raster::frame::ChartFrame;
 use kimsfinance_native::raster::line::{render_line, LineOptions, LineSeries};
 use kimsfinance_native::raster::ohlc_bars::render_ohlc_bars;
@@ -197,12 +201,62 @@ fn bench_encoders(c: &mut Criterion) {
     group.finish();
 }
 
+/// The batch engine on 1,000 small charts (100 candles, 300x200), pixels kept or WebP bytes,
+/// on 1 and 2 threads: the engine's own parallel scaling, without Python around it.
+fn bench_batch(c: &mut Criterion) {
+    let walks: Vec<[Vec<f64>; 5]> = (0..1_000).map(|_| random_walk(100)).collect();
+    let spec = ChartSpec::Candles(CandleOptions {
+        size: ChartSize::new(300, 200).expect("valid size"),
+        ..options()
+    });
+    let charts: Vec<ChartData<'_>> = walks
+        .iter()
+        .map(|columns| {
+            let views = columns
+                .iter()
+                .map(|values| Column::from_slice(values))
+                .collect();
+            spec.prepare(views).expect("valid data")
+        })
+        .collect();
+    let webp = EncodeOptions {
+        format: ImageFormat::WebP,
+        speed: Speed::Fast,
+        quality: None,
+    };
+    let mut group = c.benchmark_group("batch_1000_charts_300x200");
+    group.sample_size(10);
+    for (name, output) in [
+        ("pixels", Output::Pixels),
+        ("webp_fast", Output::Bytes(webp)),
+    ] {
+        for threads in [1, 2] {
+            let batch = Batch {
+                charts: &charts,
+                spec: &spec,
+                output,
+            };
+            let cancel = AtomicBool::new(false);
+            let control = Control {
+                threads,
+                cancel: &cancel,
+                progress: None,
+            };
+            group.bench_function(format!("{name}_{threads}_threads"), |b| {
+                b.iter(|| batch::run(&batch, &control).expect("renders"))
+            });
+        }
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
     bench_candles,
     bench_ohlc_bars,
     bench_line,
     bench_renko_and_pnf,
-    bench_encoders
+    bench_encoders,
+    bench_batch
 );
 criterion_main!(benches);
