@@ -305,3 +305,56 @@ pub(super) mod kernel {
         reduce_bars
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kernel names that `set_up` loads.
+    const KERNEL_NAMES: [&str; 10] = [
+        "first_invalid_row",
+        "volume_chunk_totals",
+        "scan_volume_totals",
+        "volume_bar_starts",
+        "volume_bar_starts_in_order",
+        "window_bar_starts",
+        "count_bar_starts",
+        "scan_bar_counts",
+        "write_bar_starts",
+        "reduce_bars",
+    ];
+
+    #[test]
+    fn the_kernel_source_compiles_wherever_nvrtc_loads() {
+        // NVRTC needs no GPU, only its library (the CUDA toolkit, or the pip package
+        // nvidia-cuda-nvrtc-cu12 with its lib folder on LD_LIBRARY_PATH). Without it there is
+        // nothing to check here; the engine reports the missing library instead.
+        // SAFETY: only opens the library by name.
+        if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
+            return;
+        }
+        let ptx = compile_kernels().unwrap().to_src();
+        for name in KERNEL_NAMES {
+            assert!(ptx.contains(&format!(".entry {name}(")), "{name} is not in the PTX");
+        }
+        assert!(nvrtc_version().0 >= 11);
+    }
+
+    #[test]
+    fn the_scan_width_matches_the_kernel_source() {
+        assert!(KERNEL_SOURCE.contains(&format!("#define SCAN_THREADS {SCAN_THREADS}")));
+    }
+
+    #[test]
+    fn without_a_device_the_engine_says_why_and_never_panics() {
+        match device() {
+            Ok(device) => assert!(!device.info.name.is_empty()),
+            Err(error) => {
+                assert!(matches!(error, Error::GpuNotAvailable(_)));
+                assert!(!error.to_string().is_empty());
+                // The failure is remembered, and a job reports it without running.
+                assert!(run(|_| Ok(())).is_err());
+            }
+        }
+    }
+}

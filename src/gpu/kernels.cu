@@ -86,20 +86,28 @@ __device__ void exclusive_scan_one_block(T *values, u64 count, T *total, int *in
     }
 }
 
+// `value` modulo `width` (> 0), in [0, width).
+__device__ inline i64 modulo(i64 value, i64 width) {
+    i64 rest = value % width;
+    return rest < 0 ? rest + width : rest;
+}
+
 // The window of `time`: its start (clamped like the CPU's, see aggregate/duration.rs) and
-// end, cut at the last representable time.
+// end, cut at the last representable time. The CPU computes in 128 bits; here each step is
+// kept within 64 bits instead (NVRTC has 128-bit integers only on Linux, behind a flag).
 __device__ inline i64 window_start(i64 time, i64 width, i64 origin) {
-    __int128 offset = ((__int128)time - (__int128)origin) % (__int128)width;
+    // (time - origin) mod width, without forming time - origin: both operands are reduced
+    // first, so their difference lies in (-width, width).
+    i64 offset = modulo(time, width) - modulo(origin, width);
     if (offset < 0) {
         offset += width;
     }
-    __int128 start = (__int128)time - offset;
-    return start < (__int128)I64_MIN ? I64_MIN + 1 : (i64)start;
+    // time - offset would fall below the earliest time exactly when this holds.
+    return time < I64_MIN + offset ? I64_MIN + 1 : time - offset;
 }
 
 __device__ inline i64 window_end(i64 start, i64 width) {
-    __int128 end = (__int128)start + (__int128)width;
-    return end > (__int128)I64_MAX ? I64_MAX : (i64)end;
+    return start > I64_MAX - width ? I64_MAX : start + width;
 }
 
 extern "C" {
