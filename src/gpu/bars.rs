@@ -144,18 +144,21 @@ fn upload<const N: usize>(device: &Device, rows: &Rows<'_, N>) -> Result<DeviceR
     let mut staged: [Vec<f64>; N] = std::array::from_fn(|_| Vec::with_capacity(capacity));
     let mut offset = 0;
     let mut failure = None;
-    let mut flush = |staged_times: &mut Vec<i64>, staged: &mut [Vec<f64>; N], offset: &mut usize| {
-        let copied = device.upload_at(staged_times, &mut times, *offset).and_then(|()| {
-            staged
-                .iter()
-                .zip(values.iter_mut())
-                .try_for_each(|(block, target)| device.upload_at(block, target, *offset))
-        });
-        *offset += staged_times.len();
-        staged_times.clear();
-        staged.iter_mut().for_each(Vec::clear);
-        copied
-    };
+    let mut flush =
+        |staged_times: &mut Vec<i64>, staged: &mut [Vec<f64>; N], offset: &mut usize| {
+            let copied = device
+                .upload_at(staged_times, &mut times, *offset)
+                .and_then(|()| {
+                    staged
+                        .iter()
+                        .zip(values.iter_mut())
+                        .try_for_each(|(block, target)| device.upload_at(block, target, *offset))
+                });
+            *offset += staged_times.len();
+            staged_times.clear();
+            staged.iter_mut().for_each(Vec::clear);
+            copied
+        };
     rows.for_each_chunk(|chunk| {
         if failure.is_some() {
             return;

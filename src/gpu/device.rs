@@ -77,7 +77,9 @@ fn cached() -> &'static std::result::Result<Device, String> {
 
 /// The device, or why there is none.
 pub fn device() -> Result<&'static Device> {
-    cached().as_ref().map_err(|reason| Error::GpuNotAvailable(reason.clone()))
+    cached()
+        .as_ref()
+        .map_err(|reason| Error::GpuNotAvailable(reason.clone()))
 }
 
 /// Runs `job` on the device, one job at a time (the module and the stream are shared), with
@@ -88,10 +90,12 @@ pub fn run<T>(job: impl FnOnce(&Device) -> Result<T>) -> Result<T> {
     // A job that panicked left nothing behind that the next one could trip over (its buffers
     // were freed while unwinding), so a poisoned lock is simply taken over.
     let _turn = JOBS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    guarded(|| job(device)).and_then(|result| result).map_err(|error| match error {
-        Error::GpuNotAvailable(reason) => Error::GpuFailed(reason),
-        other => other,
-    })
+    guarded(|| job(device))
+        .and_then(|result| result)
+        .map_err(|error| match error {
+            Error::GpuNotAvailable(reason) => Error::GpuFailed(reason),
+            other => other,
+        })
 }
 
 /// Calls `work`, turning a panic into a GPU failure.
@@ -117,13 +121,17 @@ fn set_up() -> std::result::Result<Device, String> {
         return Err("the CUDA driver library could not be loaded".to_owned());
     }
     if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
-        return Err("NVRTC (libnvrtc, the CUDA run-time compiler) could not be loaded; \
+        return Err(
+            "NVRTC (libnvrtc, the CUDA run-time compiler) could not be loaded; \
                     install the CUDA toolkit or `pip install nvidia-cuda-nvrtc-cu12` and put \
                     its lib folder on the library path"
-            .to_owned());
+                .to_owned(),
+        );
     }
     let context = CudaContext::new(0).map_err(|error| format!("no CUDA context: {error}"))?;
-    let name = context.name().unwrap_or_else(|_| "unknown device".to_owned());
+    let name = context
+        .name()
+        .unwrap_or_else(|_| "unknown device".to_owned());
     let compute_capability = context
         .compute_capability()
         .map_err(|error| format!("the device has no compute capability: {error}"))?;
@@ -276,7 +284,9 @@ impl Device {
 
     /// Blocks for a grid-stride kernel over `count` rows.
     pub fn stride_blocks(count: u64) -> u64 {
-        count.div_ceil(u64::from(BLOCK_THREADS)).clamp(1, MAX_STRIDE_BLOCKS)
+        count
+            .div_ceil(u64::from(BLOCK_THREADS))
+            .clamp(1, MAX_STRIDE_BLOCKS)
     }
 }
 
@@ -335,7 +345,10 @@ mod tests {
         }
         let ptx = compile_kernels().unwrap().to_src();
         for name in KERNEL_NAMES {
-            assert!(ptx.contains(&format!(".entry {name}(")), "{name} is not in the PTX");
+            assert!(
+                ptx.contains(&format!(".entry {name}(")),
+                "{name} is not in the PTX"
+            );
         }
         assert!(nvrtc_version().0 >= 11);
     }

@@ -43,7 +43,8 @@ _lock = threading.RLock()
 _is_active = False
 _config: dict[str, Any] = {
     "default_engine": "auto",
-    "gpu_min_rows": 10_000,
+    # An estimate, not yet measured on a GPU: see kimsfinance.core.engine.
+    "gpu_min_rows": 1_000_000,
     "strict_mode": False,
     "performance_tracking": False,
     "verbose": False,
