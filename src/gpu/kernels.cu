@@ -243,6 +243,10 @@ __global__ void write_bar_starts(const unsigned char *starts, u64 count, u64 chu
     }
 }
 
+// TODO: one thread per bar keeps the CPU's order of additions, but leaves a GPU idle when bars
+// are few and long (a million ticks per bar); splitting the order-free parts (first, last,
+// high, low) across a warp has not been tried or measured.
+//
 // One thread per bar: bar b covers rows [first_rows[b], first_rows[b + 1]) (the last bar runs
 // to `count`), or, without first_rows, [b * fixed_size, (b + 1) * fixed_size). A bar is
 // labelled by the time of its first row, or with window_width > 0 by that row's window start.

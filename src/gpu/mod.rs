@@ -20,9 +20,13 @@
 //! Limitations: range, Kagi and line-break bars stay on the CPU (see `bars.rs`); timestamps are
 //! checked for order and missing values on the host by [`Rows::new`] before either engine runs.
 //!
-//! TODO: these kernels have not yet run on a real GPU. The parity tests
-//! (`tests/test_gpu.py`, `gpu::tests`) and `benches/gpu_bench.py` skip or stop without one;
-//! the kernel source has only been compiled by NVRTC on a machine without a device.
+//! Testing without a GPU: `tests/test_gpu_kernels_emulated.py` runs `kernels.cu` as C++ under a
+//! CPU model of CUDA's execution and compares with the CPU path; the `device` tests compile it
+//! with NVRTC wherever that library loads (no device needed).
+//!
+//! TODO: these kernels have not yet run on a real GPU. The parity tests (`tests/test_gpu.py`,
+//! the tests in `bars.rs`) and `benches/gpu_bench.py` skip or stop without one, so the cudarc
+//! calls, the launches and the device's arithmetic are unverified, and so is the speed.
 
 use std::ffi::{c_char, c_int, c_uint, CStr};
 use std::sync::OnceLock;
