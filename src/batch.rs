@@ -176,6 +176,7 @@ pub fn for_dataset(index: usize, error: Error) -> Error {
             source,
         },
         Error::GpuNotAvailable(message) => Error::GpuNotAvailable(name(message)),
+        Error::GpuFailed(message) => Error::GpuFailed(name(message)),
         Error::Engine(message) => Error::Engine(name(message)),
         Error::NotSupported(message) => Error::NotSupported(name(message)),
         Error::Configuration(message) => Error::Configuration(name(message)),

@@ -45,6 +45,10 @@ pub enum Error {
     /// A GPU was asked for but none is usable (Python `GPUNotAvailableError`).
     #[error("{0}")]
     GpuNotAvailable(String),
+    /// CUDA failed while running a GPU computation (Python `EngineError`; under
+    /// `engine="auto"` the bindings fall back to the CPU instead).
+    #[error("{0}")]
+    GpuFailed(String),
     /// An engine failed while computing (Python `EngineError`).
     #[error("{0}")]
     Engine(String),
@@ -91,7 +95,9 @@ impl From<Error> for PyErr {
             Error::InvalidValue(_) => PyValueError::new_err(message),
             Error::DataValidation(_) => DataValidationError::new_err(message),
             Error::WrongType(_) => PyTypeError::new_err(message),
-            Error::Encode(_) | Error::Engine(_) => EngineError::new_err(message),
+            Error::Encode(_) | Error::Engine(_) | Error::GpuFailed(_) => {
+                EngineError::new_err(message)
+            }
             Error::Io { source, .. } => {
                 PyOSError::new_err((source.raw_os_error().unwrap_or(0), message))
             }

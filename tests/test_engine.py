@@ -43,10 +43,21 @@ def restore_engine_state():
 
 @pytest.fixture
 def usable_gpu(monkeypatch, restore_engine_state):
-    """Pretends a CUDA device is present and the build has kernels."""
+    """Pretends a CUDA device is present and the build's kernels compiled for it."""
     EngineManager.reset_gpu_cache()
     monkeypatch.setattr(_native, "cuda_driver_info", lambda: dict(FAKE_DEVICE))
     monkeypatch.setattr(_native, "CUDA_KERNELS", True)
+    monkeypatch.setattr(
+        _native,
+        "cuda_kernel_info",
+        lambda: {
+            "available": True,
+            "reason": None,
+            "device_name": "Stand-in GPU",
+            "compute_capability": "9.0",
+            "nvrtc_version": "12.4",
+        },
+    )
 
 
 def test_exports():
@@ -78,12 +89,12 @@ def test_detection_answers_without_raising_and_agrees_with_the_driver():
         assert info["gpu_unavailable_reason"]
 
 
-def test_no_build_has_cuda_kernels_yet_so_a_present_device_is_not_usable(
+def test_a_build_without_cuda_kernels_cannot_use_a_present_device(
     monkeypatch, restore_engine_state
 ):
     EngineManager.reset_gpu_cache()
     monkeypatch.setattr(_native, "cuda_driver_info", lambda: dict(FAKE_DEVICE))
-    assert _native.CUDA_KERNELS is False
+    monkeypatch.setattr(_native, "CUDA_KERNELS", False)
     assert gpu_available() is False
     assert "no CUDA kernels" in get_engine_info()["gpu_unavailable_reason"]
     with pytest.raises(GPUNotAvailableError, match="Stand-in GPU"):

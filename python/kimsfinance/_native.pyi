@@ -368,7 +368,10 @@ def ema(values: Any, span: int) -> npt.NDArray[np.float64]:
 # unit) and numeric columns read in place, releases the GIL, and returns the bars as
 # (timestamps int64, open, high, low, close, volume float64) arrays owning Rust's buffers.
 # ``assume_sorted=True`` refuses unsorted timestamps instead of sorting them; ``names`` are the
-# timestamp, price and volume column names used in error messages.
+# timestamp, price and volume column names used in error messages. ``tick_bars``,
+# ``volume_bars`` and ``resample_bars`` also take ``engine`` ("cpu" or "gpu", as the engine
+# model chose it) and ``fall_back_to_cpu``: when set, a GPU failure warns (RuntimeWarning) and
+# the CPU computes the bars; otherwise it raises (GPUNotAvailableError or EngineError).
 
 Int64Array = npt.NDArray[np.int64]
 Float64Array = npt.NDArray[np.float64]
@@ -382,6 +385,8 @@ def tick_bars(
     tick_size: int,
     assume_sorted: bool,
     names: tuple[str, str, str],
+    engine: str = "cpu",
+    fall_back_to_cpu: bool = False,
 ) -> BarArrays:
     """Bars of ``tick_size`` ticks each (the last may hold fewer)."""
 
@@ -393,6 +398,8 @@ def volume_bars(
     volume_size: float,
     assume_sorted: bool,
     names: tuple[str, str, str],
+    engine: str = "cpu",
+    fall_back_to_cpu: bool = False,
 ) -> BarArrays:
     """Bars by running volume: tick ``i`` is in bar ``trunc(cum_volume_i / volume_size)``."""
 
@@ -442,6 +449,8 @@ def resample_bars(
     unit_nanoseconds: int,
     assume_sorted: bool,
     timestamp_name: str,
+    engine: str = "cpu",
+    fall_back_to_cpu: bool = False,
 ) -> BarArrays:
     """OHLC(V) rows in epoch-aligned windows of ``every`` ("5m", "1h30m", "1w", ...);
     ``unit_nanoseconds`` is the length of one timestamp unit. Volume is 0 without ``volume``."""
@@ -461,14 +470,19 @@ def rolling_mean(values: Any, window: int) -> Float64Array:
 def cumulative_sum(values: Any) -> Int64Array | Float64Array:
     """Running total: int64 for integer input (overflow raises), float64 for float input."""
 
-# --- GPU detection
+# --- GPU detection and set-up
 
-#: Whether this build has CUDA kernels (none yet).
+#: Whether this build has the CUDA kernels (the cargo feature ``cuda``, on by default).
 CUDA_KERNELS: bool
 
 def cuda_driver_info() -> dict[str, Any]:
     """What the CUDA driver (loaded at run time) reports: ``driver_loaded``,
     ``driver_version``, ``device_count``, ``device_name``, ``reason``. Never raises."""
+
+def cuda_kernel_info() -> dict[str, Any]:
+    """Sets the GPU engine up once per process (CUDA context, kernels compiled by NVRTC) and
+    reports ``available``, ``reason``, ``device_name``, ``compute_capability`` and
+    ``nvrtc_version``. Never raises; call it only once ``cuda_driver_info`` saw a device."""
 
 class PerformanceStats:
     """Bounded, thread-safe performance statistics (ring buffer allocated once)."""

@@ -10,14 +10,7 @@ use crate::errors::{Error, Result};
 /// Each bar's timestamp, open and close are those of its first and last tick, high and low the
 /// extremes, volume the sum (added in time order).
 pub fn tick_bars(ticks: &Rows<'_, 2>, tick_size: i64) -> Result<Bars> {
-    let size = usize::try_from(tick_size)
-        .ok()
-        .filter(|&size| size > 0)
-        .ok_or_else(|| {
-            Error::invalid(format!(
-                "tick_size must be a positive whole number, got {tick_size}."
-            ))
-        })?;
+    let size = checked_tick_size(tick_size)?;
     // The number of bars is known, so the output is allocated once at its exact size.
     let mut bars = Bars::with_capacity(ticks.len().div_ceil(size));
     let mut current = Bar::start(0, 0.0, 0.0);
@@ -54,11 +47,7 @@ pub fn tick_bars(ticks: &Rows<'_, 2>, tick_size: i64) -> Result<Bars> {
 /// never split, so bars hold roughly (not exactly) `volume_size`, and bar numbers can skip
 /// (no empty bars are made). Each bar is summarised as in [`tick_bars`].
 pub fn volume_bars(ticks: &Rows<'_, 2>, volume_size: f64) -> Result<Bars> {
-    if !(volume_size.is_finite() && volume_size > 0.0) {
-        return Err(Error::invalid(format!(
-            "volume_size must be a positive number, got {volume_size}."
-        )));
-    }
+    check_volume_size(volume_size)?;
     let mut bars = Bars::default();
     let mut state = VolumeState {
         bar: Bar::start(0, 0.0, 0.0),
@@ -98,6 +87,29 @@ pub fn volume_bars(ticks: &Rows<'_, 2>, volume_size: f64) -> Result<Bars> {
     }
     bars.shrink_to_fit();
     Ok(bars)
+}
+
+/// `tick_size` as a row count, or the error every engine reports for it.
+pub fn checked_tick_size(tick_size: i64) -> Result<usize> {
+    usize::try_from(tick_size)
+        .ok()
+        .filter(|&size| size > 0)
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "tick_size must be a positive whole number, got {tick_size}."
+            ))
+        })
+}
+
+/// The error every engine reports for a `volume_size` that is not a positive number.
+pub fn check_volume_size(volume_size: f64) -> Result<()> {
+    if volume_size.is_finite() && volume_size > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "volume_size must be a positive number, got {volume_size}."
+        )))
+    }
 }
 
 /// What the volume-bar pass carries from one row to the next.

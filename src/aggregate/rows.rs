@@ -177,6 +177,27 @@ impl<'a, const N: usize> Rows<'a, N> {
         self.len() == 0
     }
 
+    /// The timestamps and columns as whole slices in time order, when every one of them can be
+    /// read in place (contiguous, float64 values, no reordering); `None` otherwise. The values
+    /// are not checked: [`Rows::for_each_chunk`] checks them as it reads.
+    pub fn in_place(&self) -> Option<(&'a [i64], [&'a [f64]; N])> {
+        if self.order.is_some() {
+            return None;
+        }
+        // A view is a pointer and a shape; the clone hands out the slice for the data's lifetime.
+        let times = self.timestamps.values.clone().to_slice()?;
+        let mut columns = [&[][..]; N];
+        for (slot, field) in columns.iter_mut().zip(&self.fields) {
+            *slot = contiguous_f64(&field.values)?;
+        }
+        Some((times, columns))
+    }
+
+    /// The rule each column's values must satisfy.
+    pub fn rules(&self) -> [Rule; N] {
+        std::array::from_fn(|field| self.fields[field].rule)
+    }
+
     /// Whether the rows had to be reordered.
     pub fn was_reordered(&self) -> bool {
         self.order.is_some()

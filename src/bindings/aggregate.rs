@@ -15,6 +15,7 @@ use crate::aggregate::kagi::{kagi_lines, Reversal};
 use crate::aggregate::rows::{Field, Rows, Sorting, Timestamps};
 use crate::aggregate::{bars, line_break, range, reduce, resample, Bars};
 use crate::errors::{Error, Result};
+use crate::gpu;
 use crate::input::Column;
 use crate::stats::{self, Engine, Event, Operation};
 
@@ -87,23 +88,95 @@ fn sorting(assume_sorted: bool) -> Sorting {
     }
 }
 
-fn record(started: Instant, rows: usize, bars: &Bars) {
+/// Where an aggregation runs, as the Python engine model chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    Cpu,
+    /// On the GPU; when it fails and `fall_back` is set, on the CPU after all.
+    Gpu {
+        fall_back: bool,
+    },
+}
+
+impl Placement {
+    fn parse(engine: &str, fall_back: bool) -> Result<Placement> {
+        match engine {
+            "cpu" => Ok(Placement::Cpu),
+            "gpu" => Ok(Placement::Gpu { fall_back }),
+            other => Err(Error::Configuration(format!(
+                "engine must be 'cpu' or 'gpu' here (the facade resolves 'auto'), got {other:?}."
+            ))),
+        }
+    }
+}
+
+/// Bars, the engine that made them, and why the GPU was given up when it was.
+struct Computed {
+    bars: Bars,
+    engine: Engine,
+    gave_up_gpu: Option<String>,
+}
+
+/// Runs `algorithm` on the placement's engine. Only a GPU failure (no usable device, or CUDA
+/// failing mid-call) can fall back; a data error is the same on either engine and is raised.
+fn on_engine(placement: Placement, algorithm: impl Fn(Engine) -> Result<Bars>) -> Result<Computed> {
+    let on_cpu = |gave_up_gpu| {
+        algorithm(Engine::Cpu).map(|bars| Computed {
+            bars,
+            engine: Engine::Cpu,
+            gave_up_gpu,
+        })
+    };
+    match placement {
+        Placement::Cpu => on_cpu(None),
+        Placement::Gpu { fall_back } => match algorithm(Engine::Gpu) {
+            Ok(bars) => Ok(Computed {
+                bars,
+                engine: Engine::Gpu,
+                gave_up_gpu: None,
+            }),
+            Err(error @ (Error::GpuFailed(_) | Error::GpuNotAvailable(_))) if fall_back => {
+                on_cpu(Some(error.to_string()))
+            }
+            Err(error) => Err(error),
+        },
+    }
+}
+
+/// Hands the bars to numpy, first warning when the GPU was given up for the CPU.
+fn finish(py: Python<'_>, computed: Computed) -> PyResult<BarArrays<'_>> {
+    if let Some(reason) = computed.gave_up_gpu {
+        let message = format!("The GPU engine failed, so the CPU computed this instead: {reason}");
+        // A reason from CUDA holds no NUL byte; should one appear, the warning says less.
+        let message = std::ffi::CString::new(message)
+            .unwrap_or_else(|_| c"The GPU engine failed; the CPU computed this instead.".into());
+        let category = py.get_type::<pyo3::exceptions::PyRuntimeWarning>();
+        // Level 2 points the warning at the caller of the kimsfinance function.
+        PyErr::warn(py, &category, &message, 2)?;
+    }
+    Ok(into_arrays(py, computed.bars))
+}
+
+fn record(started: Instant, rows: usize, computed: &Computed) {
+    let bars = &computed.bars;
     stats::record(Event {
         operation: Operation::Aggregate,
-        engine: Engine::Cpu,
+        engine: computed.engine,
         duration: started.elapsed(),
         items: rows as u64,
         bytes: bars.byte_size() as u64,
     });
 }
 
-/// Borrows the tick columns and runs `algorithm` over them with the GIL released.
+/// Borrows the tick columns and runs `algorithm` over them with the GIL released, on the
+/// engine `placement` names (algorithms without a GPU version ignore the engine they get).
 fn run_on_ticks<'py>(
     py: Python<'py>,
     (timestamps, price, volume): (&Bound<'py, PyAny>, &Bound<'py, PyAny>, &Bound<'py, PyAny>),
     names: &TickNames,
     assume_sorted: bool,
-    algorithm: impl FnOnce(&Rows<'_, 2>) -> Result<Bars> + Send,
+    placement: Placement,
+    algorithm: impl Fn(&Rows<'_, 2>, Engine) -> Result<Bars> + Send + Sync,
 ) -> PyResult<BarArrays<'py>> {
     let (time_name, price_name, volume_name) = names;
     let times = borrow_timestamps(time_name, timestamps)?;
@@ -111,7 +184,7 @@ fn run_on_ticks<'py>(
     let volumes = borrow_values(volume_name, volume)?;
     let (time_view, price_view, volume_view) = (times.as_array(), prices.view(), volumes.view());
 
-    let bars = run_released(py, || {
+    let computed = run_released(py, || {
         let started = Instant::now();
         let rows = Rows::new(
             Timestamps {
@@ -124,16 +197,18 @@ fn run_on_ticks<'py>(
             ],
             sorting(assume_sorted),
         )?;
-        let bars = algorithm(&rows)?;
-        record(started, rows.len(), &bars);
-        Ok(bars)
+        let computed = on_engine(placement, |engine| algorithm(&rows, engine))?;
+        record(started, rows.len(), &computed);
+        Ok(computed)
     })?;
-    Ok(into_arrays(py, bars))
+    finish(py, computed)
 }
 
-/// Bars of `tick_size` ticks each.
+/// Bars of `tick_size` ticks each, on `engine` ("cpu" or "gpu"; a GPU failure falls back to
+/// the CPU with a warning when `fall_back_to_cpu`).
 #[pyfunction]
-#[pyo3(signature = (timestamps, price, volume, *, tick_size, assume_sorted, names))]
+#[pyo3(signature = (timestamps, price, volume, *, tick_size, assume_sorted, names, engine="cpu", fall_back_to_cpu=false))]
+#[allow(clippy::too_many_arguments)] // one per Python keyword
 fn tick_bars<'py>(
     py: Python<'py>,
     timestamps: &Bound<'py, PyAny>,
@@ -142,19 +217,27 @@ fn tick_bars<'py>(
     tick_size: i64,
     assume_sorted: bool,
     names: TickNames,
+    engine: &str,
+    fall_back_to_cpu: bool,
 ) -> PyResult<BarArrays<'py>> {
+    let placement = Placement::parse(engine, fall_back_to_cpu)?;
     run_on_ticks(
         py,
         (timestamps, price, volume),
         &names,
         assume_sorted,
-        |rows| bars::tick_bars(rows, tick_size),
+        placement,
+        |rows, engine| match engine {
+            Engine::Cpu => bars::tick_bars(rows, tick_size),
+            Engine::Gpu => gpu::tick_bars(rows, tick_size),
+        },
     )
 }
 
-/// Bars of about `volume_size` traded volume each.
+/// Bars of about `volume_size` traded volume each, on `engine` (as [`tick_bars`]).
 #[pyfunction]
-#[pyo3(signature = (timestamps, price, volume, *, volume_size, assume_sorted, names))]
+#[pyo3(signature = (timestamps, price, volume, *, volume_size, assume_sorted, names, engine="cpu", fall_back_to_cpu=false))]
+#[allow(clippy::too_many_arguments)] // one per Python keyword
 fn volume_bars<'py>(
     py: Python<'py>,
     timestamps: &Bound<'py, PyAny>,
@@ -163,13 +246,20 @@ fn volume_bars<'py>(
     volume_size: f64,
     assume_sorted: bool,
     names: TickNames,
+    engine: &str,
+    fall_back_to_cpu: bool,
 ) -> PyResult<BarArrays<'py>> {
+    let placement = Placement::parse(engine, fall_back_to_cpu)?;
     run_on_ticks(
         py,
         (timestamps, price, volume),
         &names,
         assume_sorted,
-        |rows| bars::volume_bars(rows, volume_size),
+        placement,
+        |rows, engine| match engine {
+            Engine::Cpu => bars::volume_bars(rows, volume_size),
+            Engine::Gpu => gpu::volume_bars(rows, volume_size),
+        },
     )
 }
 
@@ -190,7 +280,9 @@ fn range_bars<'py>(
         (timestamps, price, volume),
         &names,
         assume_sorted,
-        |rows| range::range_bars(rows, range_size),
+        // Sequential by nature (each bar starts where the last one ended): CPU only.
+        Placement::Cpu,
+        |rows, _| range::range_bars(rows, range_size),
     )
 }
 
@@ -215,7 +307,9 @@ fn kagi_bars<'py>(
         (timestamps, price, volume),
         &names,
         assume_sorted,
-        |rows| kagi_lines(rows, reversal),
+        // Sequential by nature (each bar starts where the last one ended): CPU only.
+        Placement::Cpu,
+        |rows, _| kagi_lines(rows, reversal),
     )
 }
 
@@ -236,14 +330,16 @@ fn line_break_bars<'py>(
         (timestamps, price, volume),
         &names,
         assume_sorted,
-        |rows| line_break::line_break(rows, num_lines),
+        // Sequential by nature (each bar starts where the last one ended): CPU only.
+        Placement::Cpu,
+        |rows, _| line_break::line_break(rows, num_lines),
     )
 }
 
 /// OHLC(V) rows resampled into windows of `every`; `unit_nanoseconds` is the length of one
 /// timestamp unit. Without `volume` the volume column is all zeros.
 #[pyfunction]
-#[pyo3(signature = (timestamps, open, high, low, close, volume, *, every, unit_nanoseconds, assume_sorted, timestamp_name))]
+#[pyo3(signature = (timestamps, open, high, low, close, volume, *, every, unit_nanoseconds, assume_sorted, timestamp_name, engine="cpu", fall_back_to_cpu=false))]
 #[allow(clippy::too_many_arguments)] // one per column and keyword of the Python call
 fn resample_bars<'py>(
     py: Python<'py>,
@@ -257,7 +353,10 @@ fn resample_bars<'py>(
     unit_nanoseconds: i64,
     assume_sorted: bool,
     timestamp_name: &str,
+    engine: &str,
+    fall_back_to_cpu: bool,
 ) -> PyResult<BarArrays<'py>> {
+    let placement = Placement::parse(engine, fall_back_to_cpu)?;
     let times = borrow_timestamps(timestamp_name, timestamps)?;
     let holders = [
         borrow_values("open", open)?,
@@ -273,7 +372,7 @@ fn resample_bars<'py>(
         std::array::from_fn(|index| holders[index].view());
     let volume = volume_holder.as_ref().map(ColumnHolder::view);
 
-    let bars = run_released(py, || {
+    let computed = run_released(py, || {
         let started = Instant::now();
         let timestamps = Timestamps {
             name: timestamp_name,
@@ -285,28 +384,40 @@ fn resample_bars<'py>(
             Field::price("low", low),
             Field::price("close", close),
         ];
-        let (bars, count) = match volume {
+        let (computed, count) = match volume {
             Some(volume) => {
                 let [open, high, low, close] = prices;
                 let fields = [open, high, low, close, Field::volume("volume", volume)];
                 let rows = Rows::new(timestamps, fields, sorting(assume_sorted))?;
                 (
-                    resample::resample(&rows, every, unit_nanoseconds)?,
+                    resample_on(placement, &rows, every, unit_nanoseconds)?,
                     rows.len(),
                 )
             }
             None => {
                 let rows = Rows::new(timestamps, prices, sorting(assume_sorted))?;
                 (
-                    resample::resample(&rows, every, unit_nanoseconds)?,
+                    resample_on(placement, &rows, every, unit_nanoseconds)?,
                     rows.len(),
                 )
             }
         };
-        record(started, count, &bars);
-        Ok(bars)
+        record(started, count, &computed);
+        Ok(computed)
     })?;
-    Ok(into_arrays(py, bars))
+    finish(py, computed)
+}
+
+fn resample_on<const N: usize>(
+    placement: Placement,
+    rows: &Rows<'_, N>,
+    every: &str,
+    unit_nanoseconds: i64,
+) -> Result<Computed> {
+    on_engine(placement, |engine| match engine {
+        Engine::Cpu => resample::resample(rows, every, unit_nanoseconds),
+        Engine::Gpu => gpu::resample(rows, every, unit_nanoseconds),
+    })
 }
 
 /// Runs a one-column reduction with the GIL released and reports it.

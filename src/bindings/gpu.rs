@@ -1,4 +1,5 @@
-//! `#[pyfunction]` wrapper for GPU detection, used by `kimsfinance.core.engine`.
+//! `#[pyfunction]` wrappers for GPU detection and the GPU engine's set-up, used by
+//! `kimsfinance.core.engine`.
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -7,10 +8,41 @@ use crate::gpu;
 
 pub(super) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(cuda_driver_info, module)?)?;
-    // No aggregation has CUDA kernels yet; the engine model reads this to decide whether a
-    // detected GPU can be used at all.
-    module.add("CUDA_KERNELS", false)?;
+    module.add_function(wrap_pyfunction!(cuda_kernel_info, module)?)?;
+    // Whether this build has CUDA kernels at all (the cargo feature `cuda`); whether they can
+    // run here is `cuda_kernel_info()`.
+    module.add("CUDA_KERNELS", gpu::KERNELS_BUILT)?;
     Ok(())
+}
+
+/// Sets the GPU engine up (once per process: CUDA context on device 0, kernels compiled by
+/// NVRTC) and reports it as a dict: `available`, `reason` (why not, or None), `device_name`,
+/// `compute_capability` ("9.0") and `nvrtc_version` ("12.4"), the last three None when not
+/// available. Never raises. Call it only after `cuda_driver_info()` saw a device: it is the
+/// first call that opens NVRTC, and compiling the kernels takes a moment.
+#[pyfunction]
+fn cuda_kernel_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let status = py.detach(gpu::kernel_status);
+    let info = PyDict::new(py);
+    match status {
+        Ok(kernels) => {
+            let (major, minor) = kernels.compute_capability;
+            let (nvrtc_major, nvrtc_minor) = kernels.nvrtc_version;
+            info.set_item("available", true)?;
+            info.set_item("reason", py.None())?;
+            info.set_item("device_name", kernels.device_name)?;
+            info.set_item("compute_capability", format!("{major}.{minor}"))?;
+            info.set_item("nvrtc_version", format!("{nvrtc_major}.{nvrtc_minor}"))?;
+        }
+        Err(reason) => {
+            info.set_item("available", false)?;
+            info.set_item("reason", reason)?;
+            for key in ["device_name", "compute_capability", "nvrtc_version"] {
+                info.set_item(key, py.None())?;
+            }
+        }
+    }
+    Ok(info)
 }
 
 /// What the CUDA driver reports, as a dict: `driver_loaded`, `driver_version` ("12.4" or

@@ -1,22 +1,122 @@
-//! GPU detection: is a CUDA driver installed, and does it see a device?
+//! The GPU engine: detecting a CUDA driver, and the CUDA versions of the aggregations that
+//! parallelise (tick bars, volume bars, time bars).
 //!
 //! Owns: loading the CUDA driver library (`libcuda.so.1`, `nvcuda.dll`) at run time and asking
-//! it for its version and devices. Nothing links against CUDA at build time, so the extension
-//! builds and imports on machines without it; a missing or broken driver is reported as an
-//! absent GPU, never as an error.
+//! it for its version and devices ([`probe`]); with the cargo feature `cuda` (on by default),
+//! the one CUDA context, stream and NVRTC-compiled module of the process ([`device`]) and one
+//! function per aggregation ([`tick_bars`], [`volume_bars`], [`resample`]) returning the same
+//! [`Bars`] as its CPU twin, bit for bit. Nothing links against CUDA at build time (cudarc opens
+//! the driver and NVRTC with dlopen), so the extension builds and imports on machines without
+//! it; a missing or broken driver is reported as an absent GPU, never as an error at import.
 //!
 //! Must never: unload the driver once it has been initialised (CUDA keeps threads and state
-//! that outlive `cuInit`), or call into it while holding the GIL for long (the probe is a few
-//! driver calls, done once and cached by the Python engine model).
+//! that outlive `cuInit`), touch cudarc before [`probe`] has seen a device (cudarc panics when
+//! it cannot load a library), or hold the GIL (the bindings call in with it released).
 //!
-//! Limitations: this only detects a GPU. The aggregations have no CUDA kernels yet, so the
-//! engine model treats a detected GPU as "not usable for aggregations" (see
-//! `kimsfinance.core.engine`).
+//! Errors: [`Error::GpuNotAvailable`] when there is no usable device or this build has no
+//! kernels, [`Error::GpuFailed`] when CUDA fails during a call; data errors are the CPU path's,
+//! word for word. The Python engine model decides whether a failure falls back to the CPU.
+//!
+//! Limitations: range, Kagi and line-break bars stay on the CPU (see `bars.rs`); timestamps are
+//! checked for order and missing values on the host by [`Rows::new`] before either engine runs.
+//!
+//! Testing without a GPU: `tests/test_gpu_kernels_emulated.py` runs `kernels.cu` as C++ under a
+//! CPU model of CUDA's execution and compares with the CPU path; the `device` tests compile it
+//! with NVRTC wherever that library loads (no device needed).
+//!
+//! TODO: these kernels have not yet run on a real GPU. The parity tests (`tests/test_gpu.py`,
+//! the tests in `bars.rs`) and `benches/gpu_bench.py` skip or stop without one, so the cudarc
+//! calls, the launches and the device's arithmetic are unverified, and so is the speed.
 
 use std::ffi::{c_char, c_int, c_uint, CStr};
 use std::sync::OnceLock;
 
 use libloading::Library;
+
+use crate::aggregate::rows::Rows;
+use crate::aggregate::Bars;
+use crate::errors;
+#[cfg(not(feature = "cuda"))]
+use crate::errors::Error;
+
+#[cfg(feature = "cuda")]
+mod bars;
+#[cfg(feature = "cuda")]
+pub mod device;
+
+/// Whether this build has the CUDA kernels (the cargo feature `cuda`).
+pub const KERNELS_BUILT: bool = cfg!(feature = "cuda");
+
+/// What the GPU engine set up: the device and the compiler that built the kernels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KernelInfo {
+    /// Name of device 0.
+    pub device_name: String,
+    /// Compute capability as (major, minor).
+    pub compute_capability: (i32, i32),
+    /// NVRTC's version as (major, minor).
+    pub nvrtc_version: (i32, i32),
+}
+
+/// Sets the GPU engine up (once per process: context, stream, kernels compiled by NVRTC) and
+/// says what it runs on, or why it cannot run.
+pub fn kernel_status() -> std::result::Result<KernelInfo, String> {
+    #[cfg(feature = "cuda")]
+    {
+        device::device()
+            .map(|device| KernelInfo {
+                device_name: device.info.name.clone(),
+                compute_capability: device.info.compute_capability,
+                nvrtc_version: device.info.nvrtc_version,
+            })
+            .map_err(|error| error.to_string())
+    }
+    #[cfg(not(feature = "cuda"))]
+    {
+        Err(NO_KERNELS.to_owned())
+    }
+}
+
+#[cfg(not(feature = "cuda"))]
+const NO_KERNELS: &str = "this build of kimsfinance has no CUDA kernels (built without the \
+                          `cuda` feature)";
+
+/// Tick bars on the GPU: the same bars as [`crate::aggregate::bars::tick_bars`].
+pub fn tick_bars(ticks: &Rows<'_, 2>, tick_size: i64) -> errors::Result<Bars> {
+    #[cfg(feature = "cuda")]
+    return bars::tick_bars(ticks, tick_size);
+    #[cfg(not(feature = "cuda"))]
+    {
+        let _ = (ticks, tick_size);
+        Err(Error::GpuNotAvailable(NO_KERNELS.to_owned()))
+    }
+}
+
+/// Volume bars on the GPU: the same bars as [`crate::aggregate::bars::volume_bars`].
+pub fn volume_bars(ticks: &Rows<'_, 2>, volume_size: f64) -> errors::Result<Bars> {
+    #[cfg(feature = "cuda")]
+    return bars::volume_bars(ticks, volume_size);
+    #[cfg(not(feature = "cuda"))]
+    {
+        let _ = (ticks, volume_size);
+        Err(Error::GpuNotAvailable(NO_KERNELS.to_owned()))
+    }
+}
+
+/// Time bars on the GPU: the same bars as [`crate::aggregate::resample::resample`].
+pub fn resample<const N: usize>(
+    rows: &Rows<'_, N>,
+    every: &str,
+    unit_nanoseconds: i64,
+) -> errors::Result<Bars> {
+    #[cfg(feature = "cuda")]
+    return bars::resample(rows, every, unit_nanoseconds);
+    #[cfg(not(feature = "cuda"))]
+    {
+        let _ = (rows, every, unit_nanoseconds);
+        Err(Error::GpuNotAvailable(NO_KERNELS.to_owned()))
+    }
+}
 
 /// What the CUDA driver reported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +153,7 @@ fn driver_library() -> Result<&'static Library, String> {
             for name in DRIVER_NAMES {
                 // SAFETY: loading the CUDA driver runs its initialisers, which only set up the
                 // library's own state; we keep it loaded for the life of the process.
-                match unsafe { Library::new(name) } {
+                match unsafe { Library::new(*name) } {
                     Ok(library) => return Ok(library),
                     Err(error) => reasons.push(format!("{name}: {error}")),
                 }

@@ -4,22 +4,35 @@ Every computing function takes ``engine="auto" | "cpu" | "gpu"``:
 
 * ``"cpu"`` always runs on the CPU.
 * ``"gpu"`` runs on the GPU, or raises :class:`GPUNotAvailableError` when no usable GPU is
-  present. It never silently falls back.
+  present; a CUDA failure during the call raises :class:`EngineError`. It never silently falls
+  back.
 * ``"auto"`` picks the GPU only when one is usable *and* the input has at least
-  ``gpu_min_rows`` rows (``kimsfinance.configure(gpu_min_rows=...)``, default 10,000), since
+  ``gpu_min_rows`` rows (``kimsfinance.configure(gpu_min_rows=...)``, default 1,000,000), since
   below that copying the data to the device costs more than it saves. It never raises for lack
-  of a GPU.
+  of a GPU, and when the GPU fails during a call it warns (``RuntimeWarning``) and computes on
+  the CPU.
 * Anything else raises :class:`ConfigurationError`.
 
-A GPU is *usable* when the CUDA driver (loaded at run time by the native core; nothing links
-against CUDA, so a machine without it simply reports no GPU) sees at least one device **and**
-this build has CUDA kernels for the operation. No build has CUDA kernels yet: the streaming
-CPU aggregations are memory-bound and already run at a few milliseconds per million rows, so
-the GPU path is left for later. Until then :func:`gpu_available` is ``False`` everywhere, and
-:func:`get_engine_info` tells why (driver missing, no device, or no kernels).
+Only tick bars, volume bars and :func:`~kimsfinance.ops.aggregations.ohlc_resample` have CUDA
+kernels; their results equal the CPU's bit for bit. Range, Kagi and line-break bars and the
+small reductions run on the CPU whatever the engine (each range or Kagi bar depends on where
+the previous one ended, so their rows cannot be split among threads).
 
-The driver probe runs once per process and is cached; :meth:`EngineManager.reset_gpu_cache`
-forgets it (for example after a driver was installed).
+A GPU is *usable* when the CUDA driver (loaded at run time by the native core; nothing links
+against CUDA, so a machine without it simply reports no GPU) sees at least one device, this
+build has the CUDA kernels (the cargo feature ``cuda``, on by default), and NVRTC (the CUDA
+run-time compiler, part of the CUDA toolkit or the ``nvidia-cuda-nvrtc-cu12`` wheel) compiled
+them for that device. :func:`get_engine_info` tells which of these is missing.
+
+The default threshold is an estimate, not a measurement: the CPU path takes about 2 to 5 ms per
+million rows, and copying a million ticks (24 MB) to a device over PCIe takes about as long, so
+the GPU cannot win on small inputs. TODO: measure the crossover on a real GPU with
+``benches/gpu_bench.py`` and set the default from it; no GPU was at hand when this was written.
+
+The driver probe and the kernel set-up run once per process and are cached;
+:meth:`EngineManager.reset_gpu_cache` forgets the Python side's answers (for example after a
+driver was installed). The native set-up itself (CUDA context, compiled kernels) is kept for
+the life of the process, including a failed one.
 """
 
 from __future__ import annotations
@@ -41,6 +54,7 @@ class EngineManager:
 
     _lock: ClassVar[threading.Lock] = threading.Lock()
     _driver: ClassVar[dict[str, Any] | None] = None
+    _kernels: ClassVar[dict[str, Any] | None] = None
 
     @classmethod
     def _driver_info(cls) -> dict[str, Any]:
@@ -55,6 +69,19 @@ class EngineManager:
         return driver
 
     @classmethod
+    def _kernel_info(cls) -> dict[str, Any]:
+        """The native GPU engine's set-up (context, NVRTC-compiled kernels), done once and
+        cached; only asked for once the driver has shown a device."""
+        kernels = cls._kernels
+        if kernels is None:
+            with cls._lock:
+                kernels = cls._kernels
+                if kernels is None:
+                    kernels = dict(_native.cuda_kernel_info())
+                    cls._kernels = kernels
+        return kernels
+
+    @classmethod
     def _unusable_reason(cls) -> str | None:
         """Why no GPU can be used, or ``None`` when one can."""
         driver = cls._driver_info()
@@ -63,8 +90,12 @@ class EngineManager:
         if not _native.CUDA_KERNELS:
             return (
                 f"a CUDA device ({driver['device_name']}) is present, but this build of "
-                "kimsfinance has no CUDA kernels; the computation runs on the CPU"
+                "kimsfinance has no CUDA kernels (built without the 'cuda' feature); the "
+                "computation runs on the CPU"
             )
+        kernels = cls._kernel_info()
+        if not kernels["available"]:
+            return f"a CUDA device ({driver['device_name']}) is present, but {kernels['reason']}"
         return None
 
     @classmethod
@@ -77,6 +108,7 @@ class EngineManager:
         """Forgets the cached GPU probe, so the next check asks the driver again."""
         with cls._lock:
             cls._driver = None
+            cls._kernels = None
 
     @classmethod
     def select_engine(
@@ -107,11 +139,20 @@ class EngineManager:
 
     @classmethod
     def get_info(cls) -> dict[str, Any]:
-        """Engines, GPU facts and the ``"auto"`` threshold, for bug reports and logs."""
+        """Engines, GPU facts and the ``"auto"`` threshold, for bug reports and logs.
+
+        ``cuda_kernels`` says whether this build has the CUDA kernels, ``cuda_kernels_ready``
+        whether they compiled and loaded on this machine's device (``None`` when no device was
+        found, so they were never tried), ``cuda_nvrtc_version`` and
+        ``cuda_compute_capability`` what they were compiled with and for, and
+        ``gpu_unavailable_reason`` why the GPU is not used (``None`` when it is usable).
+        """
         from ..integration.adapter import get_config
 
         driver = cls._driver_info()
         config = get_config()
+        device_seen = bool(driver["driver_loaded"] and driver["device_count"])
+        kernels = cls._kernel_info() if device_seen and _native.CUDA_KERNELS else None
         return {
             "cpu_available": True,
             "gpu_available": cls.check_gpu_available(),
@@ -124,6 +165,9 @@ class EngineManager:
             "cuda_driver_version": driver["driver_version"],
             "cuda_device_count": driver["device_count"],
             "cuda_device_name": driver["device_name"],
+            "cuda_kernels_ready": None if kernels is None else kernels["available"],
+            "cuda_nvrtc_version": None if kernels is None else kernels["nvrtc_version"],
+            "cuda_compute_capability": (None if kernels is None else kernels["compute_capability"]),
             "gpu_unavailable_reason": cls._unusable_reason(),
         }
 

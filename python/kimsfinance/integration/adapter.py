@@ -43,7 +43,8 @@ _lock = threading.RLock()
 _is_active = False
 _config: dict[str, Any] = {
     "default_engine": "auto",
-    "gpu_min_rows": 10_000,
+    # An estimate, not yet measured on a GPU: see kimsfinance.core.engine.
+    "gpu_min_rows": 1_000_000,
     "strict_mode": False,
     "performance_tracking": False,
     "verbose": False,
@@ -136,7 +137,9 @@ def _validated(key: str, value: Any) -> Any:
 def configure(**kwargs: Any) -> None:
     """Updates the configuration; every key and value is checked before any is applied.
 
-    Keys: ``default_engine`` ("auto", "cpu", "gpu"), ``gpu_min_rows`` (non-negative int),
+    Keys: ``default_engine`` ("auto", "cpu", "gpu"), ``gpu_min_rows`` (non-negative int: the
+    row count from which ``engine="auto"`` uses a usable GPU; default 1,000,000, an estimate not
+    yet measured on a GPU, see :mod:`kimsfinance.core.engine`),
     ``strict_mode``, ``performance_tracking`` (turns native statistics on or off) and
     ``verbose`` (booleans).
     """

@@ -23,7 +23,11 @@ prices, negative or NaN volumes, missing timestamps, empty input (``DataValidati
 
 ``engine`` follows :mod:`kimsfinance.core.engine`: an invalid value raises
 ``ConfigurationError`` and ``"gpu"`` without a usable GPU raises ``GPUNotAvailableError``.
-There are no CUDA kernels yet, so everything runs on the CPU.
+:func:`tick_to_ohlc`, :func:`volume_to_ohlc` and :func:`ohlc_resample` have CUDA kernels that
+give the CPU's results bit for bit; ``"auto"`` uses them from ``gpu_min_rows`` rows on, and falls
+back to the CPU with a ``RuntimeWarning`` if the GPU fails. Range, Kagi and line-break bars and
+the small aggregations always run on the CPU (a range or Kagi bar depends on where the previous
+one ended, so the rows cannot be shared out among GPU threads).
 """
 
 from __future__ import annotations
@@ -274,10 +278,16 @@ def _flag(name: str, value: Any) -> bool:
 
 
 def _run_on_cpu(engine: Any, rows: int) -> None:
-    """Validates ``engine`` for ``rows`` rows; raises when a GPU is demanded but unusable."""
-    # With no CUDA kernels built, a usable GPU never exists, so selection answers "cpu" or
-    # raises (see kimsfinance.core.engine).
+    """Validates ``engine`` for a computation that has no GPU version; raises when a GPU is
+    demanded but unusable, as every engine argument does."""
     EngineManager.select_engine(engine, _OPERATION, rows)
+
+
+def _placement(engine: Any, rows: int) -> dict[str, Any]:
+    """The native ``engine`` and ``fall_back_to_cpu`` keywords for ``rows`` rows: the engine
+    model's choice, and whether a GPU failure may fall back to the CPU (only under "auto")."""
+    chosen = EngineManager.select_engine(engine, _OPERATION, rows)
+    return {"engine": chosen, "fall_back_to_cpu": engine == "auto"}
 
 
 # --- building the output -------------------------------------------------------------------
@@ -325,6 +335,8 @@ class _Ticks:
     price: _Column
     volume: _Column
     names: tuple[str, str, str]
+    #: The native engine keywords (see ``_placement``).
+    placement: dict[str, Any]
 
     def native_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.timestamps.values, self.price.values, self.volume.values
@@ -335,12 +347,12 @@ def _read_ticks(
 ) -> _Ticks:
     columns = _read_columns(ticks, "ticks", (timestamp_col, price_col, volume_col))
     timestamps = _timestamps(columns[timestamp_col], timestamp_col, allow_integers=True)
-    _run_on_cpu(engine, len(timestamps.values))
     return _Ticks(
         timestamps,
         columns[price_col],
         columns[volume_col],
         (timestamp_col, price_col, volume_col),
+        _placement(engine, len(timestamps.values)),
     )
 
 
@@ -371,6 +383,7 @@ def tick_to_ohlc(
         tick_size=size,
         assume_sorted=_flag("assume_sorted", assume_sorted),
         names=data.names,
+        **data.placement,
     )
     return _frame(
         arrays,
@@ -405,6 +418,7 @@ def volume_to_ohlc(
         volume_size=size,
         assume_sorted=_flag("assume_sorted", assume_sorted),
         names=data.names,
+        **data.placement,
     )
     return _frame(
         arrays,
@@ -567,7 +581,7 @@ def ohlc_resample(
             "needs timestamps without a time zone (for example "
             "df.with_columns(pl.col(...).dt.replace_time_zone(None)))."
         )
-    _run_on_cpu(engine, len(timestamps.values))
+    placement = _placement(engine, len(timestamps.values))
     volume = columns.get("volume")
     arrays = _native.resample_bars(
         timestamps.values,
@@ -577,6 +591,7 @@ def ohlc_resample(
         unit_nanoseconds=_UNIT_NANOSECONDS[timestamps.unit],
         assume_sorted=_flag("assume_sorted", assume_sorted),
         timestamp_name=timestamp_col,
+        **placement,
     )
     pl = _polars()
     price_dtype = _polars_dtype(columns["open"])
