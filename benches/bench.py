@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -43,6 +44,11 @@ def median_ms(func: Callable[[], object], repeats: int) -> float:
     return statistics.median(run_times(func, repeats)) * 1000
 
 
+def render_and_encode(ohlc: dict, volume: np.ndarray, fmt: str, speed: str) -> None:
+    """Renders a candlestick chart and encodes it into memory, as ``save_chart`` does."""
+    save_chart(render_ohlcv_chart(ohlc, volume), io.BytesIO(), format=fmt, speed=speed)
+
+
 def frame_fill_ms(repeats: int) -> float:
     """Time to allocate and fill one 1920x1080 RGBA frame with numpy: the floor for a render."""
     return median_ms(lambda: np.full((1080, 1920, 4), 7, dtype=np.uint8), repeats)
@@ -53,7 +59,8 @@ def import_cost() -> tuple[float, float]:
     # Current RSS, not ru_maxrss: Linux keeps the peak across exec, so a child started from
     # this (large) benchmark process would report the parent's peak.
     script = (
-        "import time; t = time.perf_counter(); import kimsfinance; elapsed = time.perf_counter() - t; "
+        "import time; t = time.perf_counter(); import kimsfinance; "
+        "elapsed = time.perf_counter() - t; "
         "kib = [l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]; "
         "print(elapsed, kib)"
     )
@@ -88,7 +95,7 @@ def chart_type_rows(repeats: int) -> list[tuple[str, str]]:
     for count in (1_000, 100_000):
         ohlc, volume = sample_ohlcv(count)
         times = {
-            name: median_ms(lambda render=getattr(plotting, name): render(ohlc, volume), repeats)
+            name: median_ms(partial(getattr(plotting, name), ohlc, volume), repeats)
             for name in RASTER_CHARTS
         }
         candle = times["render_ohlcv_chart"]
@@ -102,7 +109,7 @@ def chart_type_rows(repeats: int) -> list[tuple[str, str]]:
     ohlc, volume = sample_ohlcv(10_000)
     for name in SVG_CHARTS:
         render = getattr(plotting, name)
-        elapsed = median_ms(lambda render=render: render(ohlc, volume), max(3, repeats // 3))
+        elapsed = median_ms(partial(render, ohlc, volume), max(3, repeats // 3))
         rows.append((f"{name}, 10,000 candles (SVG text)", f"{elapsed:.2f} ms"))
     return rows
 
@@ -274,7 +281,7 @@ def main() -> None:
         rows.append(
             (
                 f"render_to_array, {count:,} candles, 1920x1080",
-                median_ms(lambda: render_to_array(ohlc, volume), repeats),
+                median_ms(partial(render_to_array, ohlc, volume), repeats),
             )
         )
     ohlc, volume = sample_ohlcv(1_000)
@@ -289,10 +296,7 @@ def main() -> None:
             (
                 f"render + save {fmt} '{speed}', 1,000 candles",
                 median_ms(
-                    lambda: save_chart(
-                        render_ohlcv_chart(ohlc, volume), io.BytesIO(), format=fmt, speed=speed
-                    ),
-                    max(3, repeats // 3),
+                    partial(render_and_encode, ohlc, volume, fmt, speed), max(3, repeats // 3)
                 ),
             )
         )

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import kimsfinance
 import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+
+import kimsfinance
 from kimsfinance import (
     ConfigurationError,
     DataValidationError,

@@ -11,10 +11,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import kimsfinance
 import numpy as np
 import pytest
 from helpers import random_ohlcv
+from PIL import Image
+
+import kimsfinance
 from kimsfinance import DataValidationError, _native
 from kimsfinance.api import render_charts_parallel as api_render_charts_parallel
 from kimsfinance.api import render_ohlcv_charts as api_render_ohlcv_charts
@@ -28,7 +30,6 @@ from kimsfinance.plotting import (
     render_pnf_chart,
     render_renko_chart,
 )
-from PIL import Image
 
 SMALL = {"width": 240, "height": 160}
 

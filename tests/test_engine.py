@@ -6,9 +6,10 @@ the GPU branches through a stand-in driver; tests that need a real GPU skip with
 
 from __future__ import annotations
 
-import kimsfinance
 import numpy as np
 import pytest
+
+import kimsfinance
 from kimsfinance import (
     ConfigurationError,
     EngineManager,

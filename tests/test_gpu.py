@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import warnings
 
-import kimsfinance
 import numpy as np
 import polars as pl
 import pytest
+
+import kimsfinance
 from kimsfinance import (
     ConfigurationError,
     DataValidationError,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from kimsfinance import _native
 
 SOURCE = Path(__file__).parent / "cuda_emulator" / "emulate.cpp"

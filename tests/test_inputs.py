@@ -151,7 +151,9 @@ def test_missing_column_is_named():
 def test_size_outside_range_is_a_value_error(side, value):
     ohlc, volume = _integer_sample(np.random.default_rng(13), 10)
     kwargs = {**SIZE, side: value}
-    with pytest.raises(ValueError, match=rf"{side} must be between 100 and 8192 pixels, got {value}"):
+    with pytest.raises(
+        ValueError, match=rf"{side} must be between 100 and 8192 pixels, got {value}"
+    ):
         render_to_array(ohlc, volume, **kwargs)
 
 

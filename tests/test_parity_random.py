@@ -44,7 +44,9 @@ def _random_case(seed: int) -> tuple[dict, np.ndarray, dict]:
 @pytest.mark.parametrize("seed", range(40))
 def test_candles_equal_the_model_on_random_input(seed):
     ohlc, volume, kwargs = _random_case(seed)
-    expected = oracle.candles(ohlc["open"], ohlc["high"], ohlc["low"], ohlc["close"], volume, **kwargs)
+    expected = oracle.candles(
+        ohlc["open"], ohlc["high"], ohlc["low"], ohlc["close"], volume, **kwargs
+    )
     actual = render_ohlcv_chart(ohlc, volume, **kwargs)
     np.testing.assert_array_equal(np.asarray(actual), np.asarray(expected), err_msg=str(kwargs))
 
@@ -52,6 +54,8 @@ def test_candles_equal_the_model_on_random_input(seed):
 @pytest.mark.parametrize("seed", range(100, 125))
 def test_hollow_candles_equal_the_model_on_random_input(seed):
     ohlc, volume, kwargs = _random_case(seed)
-    expected = oracle.hollow(ohlc["open"], ohlc["high"], ohlc["low"], ohlc["close"], volume, **kwargs)
+    expected = oracle.hollow(
+        ohlc["open"], ohlc["high"], ohlc["low"], ohlc["close"], volume, **kwargs
+    )
     actual = render_hollow_candles(ohlc, volume, **kwargs)
     np.testing.assert_array_equal(np.asarray(actual), np.asarray(expected), err_msg=str(kwargs))

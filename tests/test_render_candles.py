@@ -34,7 +34,9 @@ def test_render_to_array_owns_its_buffer_and_matches_the_image(sample):
     ohlc, volume = sample
     array = render_to_array(ohlc, volume, width=400, height=300)
     assert array.shape == (300, 400, 4) and array.dtype == np.uint8
-    assert array.flags["C_CONTIGUOUS"] and array.flags["WRITEABLE"] and array.flags["OWNDATA"] is False
+    assert (
+        array.flags["C_CONTIGUOUS"] and array.flags["WRITEABLE"] and array.flags["OWNDATA"] is False
+    )
     # The base is the Rust-owned buffer, not another numpy array that was copied from.
     assert not isinstance(array.base, np.ndarray) or array.base.base is not None
     image = render_ohlcv_chart(ohlc, volume, width=400, height=300)
@@ -66,8 +68,14 @@ def test_unknown_theme_warns_and_uses_classic(sample):
 def test_colour_overrides_accept_short_hex_names_and_alpha(sample):
     ohlc, volume = sample
     array = render_to_array(
-        ohlc, volume, width=300, height=200, bg_color="#123", up_color="blue",
-        down_color="#FF000080", show_grid=False,
+        ohlc,
+        volume,
+        width=300,
+        height=200,
+        bg_color="#123",
+        up_color="blue",
+        down_color="#FF000080",
+        show_grid=False,
     )
     assert tuple(array[0, -1]) == (0x11, 0x22, 0x33, 255)
     colours = {tuple(p) for p in array.reshape(-1, 4)}
@@ -117,7 +125,10 @@ def test_flat_prices_draw_candles_across_the_middle():
     flat = np.full(n, 42.0)
     image = render_to_array(
         {"open": flat, "high": flat, "low": flat, "close": flat},
-        np.ones(n), width=420, height=300, show_grid=False,
+        np.ones(n),
+        width=420,
+        height=300,
+        show_grid=False,
     )
     price_height = int(300 * 0.7)
     middle = price_height // 2

@@ -15,6 +15,7 @@ import numpy as np
 import oracle
 import pytest
 from helpers import load_case, random_ohlcv, reference_cases
+
 from kimsfinance import DataValidationError
 from kimsfinance.plotting import (
     render_line_chart,

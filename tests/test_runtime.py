@@ -123,7 +123,10 @@ def test_strided_float32_input_is_not_copied():
 
 
 def test_import_is_light():
-    script = "import sys, kimsfinance; print(sorted(m for m in ('polars','pandas','PIL') if m in sys.modules))"
+    script = (
+        "import sys, kimsfinance; "
+        "print(sorted(m for m in ('polars', 'pandas', 'PIL') if m in sys.modules))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )

@@ -13,6 +13,7 @@ import numpy as np
 import oracle
 import pytest
 from helpers import random_ohlcv
+
 from kimsfinance import DataValidationError
 from kimsfinance.data import calculate_pnf_columns, calculate_renko_bricks
 from kimsfinance.plotting import (

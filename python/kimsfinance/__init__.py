@@ -16,9 +16,8 @@ from .core import (
     KimsFinanceError,
     OperationNotSupportedError,
 )
-
-from .integration import activate, configure, deactivate, get_config, is_active
 from .core.engine import EngineManager, get_engine_info, gpu_available
+from .integration import activate, configure, deactivate, get_config, is_active
 from .ops.aggregations import (
     cumulative_sum,
     group_aggregation,

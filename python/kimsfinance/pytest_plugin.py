@@ -4,7 +4,8 @@ It adds two things, both opt-in:
 
 * the ``leak_check`` fixture: ``leak_check(func, iterations=1000, warmup=100,
   max_growth_mib=2.0, expect=())`` calls ``func`` repeatedly and fails the test with a clear
-  message if RSS grows more than the limit; it returns the :class:`~kimsfinance.testing.MemoryReport`;
+  message if RSS grows more than the limit; it returns the
+  :class:`~kimsfinance.testing.MemoryReport`;
 * the ``kimsfinance_no_leak`` marker: ``@pytest.mark.kimsfinance_no_leak(iterations=200,
   warmup=20, max_growth_mib=2.0)`` runs the whole test body that many times and checks RSS
   growth over the repeated runs (the test must not depend on fixtures being fresh each time).

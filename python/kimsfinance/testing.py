@@ -121,9 +121,7 @@ def measure_rss(
     ``func`` keeps alive shows up as growth.
     """
     if iterations < 1 or warmup < 0:
-        raise ValueError(
-            f"iterations must be >= 1 and warmup >= 0, got {iterations} and {warmup}."
-        )
+        raise ValueError(f"iterations must be >= 1 and warmup >= 0, got {iterations} and {warmup}.")
     errors = 0
 
     def call() -> None:

@@ -81,4 +81,6 @@ def test_plugin_fixture_and_marker(pytester):
     # The plugin is loaded through its pytest11 entry point, as it is for users.
     result = pytester.runpytest_subprocess("-q")
     result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*AssertionError: possible leak*", "FAILED *test_marked_leaky_body*"])
+    result.stdout.fnmatch_lines(
+        ["*AssertionError: possible leak*", "FAILED *test_marked_leaky_body*"]
+    )

@@ -11,6 +11,7 @@ import textwrap
 import numpy as np
 import polars as pl
 import pytest
+
 from kimsfinance import ConfigurationError, DataValidationError, OperationNotSupportedError
 from kimsfinance.ops import aggregations as agg
 from kimsfinance.testing import assert_no_leak

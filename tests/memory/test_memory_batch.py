@@ -9,6 +9,7 @@ import textwrap
 
 import numpy as np
 import pytest
+
 from kimsfinance import DataValidationError
 from kimsfinance.plotting import render_charts_parallel, render_ohlcv_charts
 from kimsfinance.testing import assert_no_leak

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from kimsfinance import DataValidationError
 from kimsfinance.data import calculate_pnf_columns, calculate_renko_bricks
 from kimsfinance.plotting import (

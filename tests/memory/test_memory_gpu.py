@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
+
 from kimsfinance import GPUNotAvailableError, _native, get_engine_info, gpu_available
 from kimsfinance.ops import aggregations as agg
 from kimsfinance.testing import assert_no_leak

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from kimsfinance import DataValidationError
 from kimsfinance.plotting import (
     render_candlestick_svg,

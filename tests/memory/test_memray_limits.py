@@ -38,5 +38,5 @@ def test_one_full_hd_render_allocates_one_frame_not_input_copies():
 @pytest.mark.limit_leaks("64 KB")
 def test_encoding_leaks_nothing(tmp_path):
     image = to_image(render_to_array(OHLC, VOLUME, width=400, height=300))
-    for index in range(100):
+    for _ in range(100):
         save_chart(image, tmp_path / "chart.webp", speed="fast")

@@ -155,8 +155,15 @@ def test_batch_of_50k_candle_charts_peaks_at_the_frames_in_flight(workers, outpu
     """
     charts, candles = 100, 50_000
     completed = subprocess.run(
-        [sys.executable, "-c", BATCH_SCRIPT, str(charts), str(candles), str(workers),
-         output_format],
+        [
+            sys.executable,
+            "-c",
+            BATCH_SCRIPT,
+            str(charts),
+            str(candles),
+            str(workers),
+            output_format,
+        ],
         capture_output=True,
         text=True,
         timeout=600,

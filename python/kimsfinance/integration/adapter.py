@@ -14,7 +14,6 @@ import warnings
 from typing import Any
 
 from .. import _native
-from ..core.exceptions import ConfigurationError
 
 __all__ = [
     "activate",

@@ -23,7 +23,8 @@ def checked_output_path(output_path: Any, argument: str = "output_path") -> Path
         raw = Path(os.fspath(output_path))
     except TypeError:
         raise TypeError(
-            f"{argument} must be a path or a writable binary file, got {type(output_path).__name__}."
+            f"{argument} must be a path or a writable binary file, "
+            f"got {type(output_path).__name__}."
         ) from None
     if ".." in raw.parts:
         raise ValueError(f"{argument} must not contain '..' components, got {str(raw)!r}.")
