@@ -1,9 +1,11 @@
-//! Lossless WebP: the pure-Rust `image-webp` encoder when speed matters, libwebp when size does.
+//! Lossless WebP: our own palette writer (or the pure-Rust `image-webp` encoder) when speed
+//! matters, libwebp when size does.
 //!
-//! `image-webp` has a single, fast setting and no effort knob, so [`Speed::Balanced`] and
-//! [`Speed::Best`] go through libwebp (C code compiled into the extension by `libwebp-sys`),
-//! whose lossless encoder searches much harder for a small file, as Pillow does for the original
-//! library.
+//! [`Speed::Fast`] writes images of at most 256 colours, which charts nearly always are, with
+//! [`super::vp8l`], and any other image with `image-webp`, which has a single, fast setting.
+//! [`Speed::Balanced`] and [`Speed::Best`] go through libwebp (C code compiled into the extension
+//! by `libwebp-sys`), whose lossless encoder searches much harder for a small file, as Pillow
+//! does for the original library.
 
 use std::ffi::{c_int, c_void};
 
@@ -32,6 +34,9 @@ pub(super) fn encode_webp(
 ) -> Result<()> {
     check_max_dimension(pixels, ImageFormat::WebP, MAX_DIMENSION)?;
     match speed {
+        // Measured on a 1,000-candle 1920x1080 chart: about 3 ms against 15 ms for `image-webp`,
+        // for a file of about the same size.
+        Speed::Fast if super::vp8l::encode_paletted(pixels, out) => Ok(()),
         Speed::Fast => encode_with_image_webp(pixels, out),
         // Measured on 800x600 to 1920x1080 charts: method 4 with effort 75, libwebp's own lossless
         // default, takes 10-60 ms and makes files about half the size of `image-webp`'s. Only
