@@ -174,7 +174,7 @@ impl ColumnItems for CandleLayout<'_, '_> {
         usize::from(self.batch && !candle.rising)
     }
 
-    fn runs(&self, candle: &CandleShape, x: i32, run: &mut dyn FnMut(i32, i32, Rgba)) {
+    fn runs(&self, candle: &CandleShape, x: i32, run: &mut impl FnMut(i32, i32, Rgba)) {
         let CandleColumns { start, end, center } = candle.columns;
         let color = candle.color;
         // Reverse of the drawing order: volume bar, body, wick. They share one colour, so the

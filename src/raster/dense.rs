@@ -38,7 +38,7 @@ pub trait ColumnItems {
 
     /// Calls `run(top, bottom, color)` for each vertical run (rows `top..=bottom`) that the
     /// item draws in column `x`, in *reverse* of the order the item draws them.
-    fn runs(&self, shape: &Self::Shape, x: i32, run: &mut dyn FnMut(i32, i32, Rgba));
+    fn runs(&self, shape: &Self::Shape, x: i32, run: &mut impl FnMut(i32, i32, Rgba));
 }
 
 /// Columns per parallel task: wide enough to amortise finding a band's first item, narrow
@@ -76,8 +76,8 @@ fn paint_band<I: ColumnItems>(
     let count = items.count();
     let bottom_row = target.height as i32 - 1;
     let mut painted = PaintedRows::new(target.height as u32);
-    // Items touching the current column, oldest first: (last column, shape).
-    let mut window: VecDeque<(i32, Option<I::Shape>)> = VecDeque::new();
+    // Drawn items touching the current column, oldest first: (last column, pass, shape).
+    let mut window: VecDeque<(i32, usize, I::Shape)> = VecDeque::new();
     // The first item that reaches column `start` (column ranges never decrease).
     let (mut low, mut high) = (0usize, count);
     while low < high {
@@ -91,7 +91,7 @@ fn paint_band<I: ColumnItems>(
     let mut end = low;
 
     for x in start..stop {
-        while window.front().is_some_and(|(last, _)| *last < x) {
+        while window.front().is_some_and(|(last, _, _)| *last < x) {
             window.pop_front();
         }
         while end < count {
@@ -100,17 +100,19 @@ fn paint_band<I: ColumnItems>(
                 break;
             }
             if last_column >= x {
-                window.push_back((last_column, items.shape(end)));
+                if let Some(shape) = items.shape(end) {
+                    window.push_back((last_column, items.pass(&shape), shape));
+                }
             }
             end += 1;
         }
         painted.clear();
         for pass in (0..passes).rev() {
-            for (_, shape) in window.iter().rev() {
-                let Some(shape) = shape else { continue };
-                if items.pass(shape) != pass {
-                    continue;
-                }
+            for (_, _, shape) in window
+                .iter()
+                .rev()
+                .filter(|(_, item_pass, _)| *item_pass == pass)
+            {
                 items.runs(shape, x, &mut |top, bottom, color| {
                     painted.paint(top.max(0), bottom.min(bottom_row), |from, to| {
                         target.fill_column(x, from, to, color);
@@ -151,12 +153,33 @@ impl ColumnTarget {
         debug_assert!(0 <= x && (x as usize) < self.width);
         debug_assert!(0 <= top && top <= bottom && (bottom as usize) < self.height);
         let row_bytes = self.width * self.stride;
-        for y in top as usize..=bottom as usize {
-            let offset = y * row_bytes + x as usize * self.stride;
-            // SAFETY: the offset is inside the buffer (x and y are inside the canvas), and this
-            // column belongs to the calling task alone (see the Sync impl).
-            unsafe {
-                std::ptr::copy_nonoverlapping(color.as_ptr(), self.pixels.add(offset), self.stride);
+        let first = top as usize * row_bytes + x as usize * self.stride;
+        let rows = (bottom - top) as usize + 1;
+        // The two strides get their own loops so that each pixel is one store of a known size,
+        // not a call to `memcpy` with a length known only at run time.
+        if self.stride == 4 {
+            let word = u32::from_ne_bytes(color);
+            for row in 0..rows {
+                // SAFETY: the pixel is inside the buffer (x and y are inside the canvas), this
+                // column belongs to the calling task alone (see the Sync impl), and the write
+                // is unaligned-safe.
+                unsafe {
+                    self.pixels
+                        .add(first + row * row_bytes)
+                        .cast::<u32>()
+                        .write_unaligned(word);
+                }
+            }
+        } else {
+            let rgb = [color[0], color[1], color[2]];
+            for row in 0..rows {
+                // SAFETY: as above, for a three-byte pixel.
+                unsafe {
+                    self.pixels
+                        .add(first + row * row_bytes)
+                        .cast::<[u8; 3]>()
+                        .write_unaligned(rgb);
+                }
             }
         }
     }

@@ -53,7 +53,11 @@ pub fn render_renko(rows: &PriceRows<'_>, options: &RenkoOptions) -> Result<Canv
     let slots = ItemSlots::new(frame.size.width, bricks.len());
 
     if frame.show_grid {
-        frame.draw_full_height_grid(&mut canvas, &panels, spread_grid_columns(bricks.len(), slots.slot_width));
+        frame.draw_full_height_grid(
+            &mut canvas,
+            &panels,
+            spread_grid_columns(bricks.len(), slots.slot_width),
+        );
     }
     for (index, brick) in bricks.iter().enumerate() {
         let (left, right) = slots.body(index);
