@@ -76,6 +76,7 @@ fn paint_band<I: ColumnItems>(
     let count = items.count();
     let bottom_row = target.height as i32 - 1;
     let mut painted = PaintedRows::new(target.height as u32);
+    let mut pending = PendingRuns::default();
     // Drawn items touching the current column, oldest first: (last column, pass, shape).
     let mut window: VecDeque<(i32, usize, I::Shape)> = VecDeque::new();
     // The first item that reaches column `start` (column ranges never decrease).
@@ -107,6 +108,11 @@ fn paint_band<I: ColumnItems>(
             end += 1;
         }
         painted.clear();
+        let mut paint = |top: i32, bottom: i32, color: Rgba| {
+            painted.paint(top, bottom, |from, to| {
+                target.fill_column(x, from, to, color)
+            });
+        };
         for pass in (0..passes).rev() {
             for (_, _, shape) in window
                 .iter()
@@ -114,12 +120,71 @@ fn paint_band<I: ColumnItems>(
                 .filter(|(_, item_pass, _)| *item_pass == pass)
             {
                 items.runs(shape, x, &mut |top, bottom, color| {
-                    painted.paint(top.max(0), bottom.min(bottom_row), |from, to| {
-                        target.fill_column(x, from, to, color);
-                    });
+                    pending.add(top.max(0), bottom.min(bottom_row), color, &mut paint);
                 });
             }
         }
+        pending.flush(&mut paint);
+    }
+}
+
+/// Runs of one colour waiting to be painted, merged where they overlap or touch.
+///
+/// Dense items of one colour overlap a lot within a column (neighbouring candles have similar
+/// prices, and every volume bar reaches the bottom edge), so most runs merge and
+/// [`PaintedRows::paint`] sees a few unions instead of every run. Painting consecutive runs of
+/// one colour as their union, in any order, gives the same pixels as painting them one by one:
+/// nothing of another colour comes between them. Two unions are kept because each item
+/// usually has one run in the price panel and one in the volume panel.
+#[derive(Debug, Default)]
+struct PendingRuns {
+    color: Rgba,
+    runs: [(i32, i32); 2],
+    len: usize,
+}
+
+impl PendingRuns {
+    /// Adds rows `top..=bottom` in `color`, first painting (with `paint`) the runs waiting in
+    /// another colour, or the oldest run when two disjoint ones are already waiting.
+    #[inline]
+    fn add(&mut self, top: i32, bottom: i32, color: Rgba, paint: &mut impl FnMut(i32, i32, Rgba)) {
+        if top > bottom {
+            return;
+        }
+        if self.len > 0 && color != self.color {
+            self.flush(paint);
+        }
+        self.color = color;
+        let (mut top, mut bottom) = (top, bottom);
+        let mut index = 0;
+        while index < self.len {
+            let (other_top, other_bottom) = self.runs[index];
+            if top <= other_bottom + 1 && other_top <= bottom + 1 {
+                top = top.min(other_top);
+                bottom = bottom.max(other_bottom);
+                self.len -= 1;
+                self.runs[index] = self.runs[self.len];
+            } else {
+                index += 1;
+            }
+        }
+        if self.len == self.runs.len() {
+            let (oldest_top, oldest_bottom) = self.runs[0];
+            paint(oldest_top, oldest_bottom, self.color);
+            self.runs[0] = self.runs[1];
+            self.len -= 1;
+        }
+        self.runs[self.len] = (top, bottom);
+        self.len += 1;
+    }
+
+    /// Paints every waiting run.
+    #[inline]
+    fn flush(&mut self, paint: &mut impl FnMut(i32, i32, Rgba)) {
+        for &(top, bottom) in &self.runs[..self.len] {
+            paint(top, bottom, self.color);
+        }
+        self.len = 0;
     }
 }
 
@@ -312,6 +377,46 @@ mod tests {
         let mut filled = Vec::new();
         rows.paint(top, bottom, |from, to| filled.push((from, to)));
         filled
+    }
+
+    #[test]
+    fn merged_runs_paint_what_the_runs_paint() {
+        let mut state = 987654321u64;
+        let mut next = move |limit: i32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % limit as u64) as i32
+        };
+        let colours = [[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]];
+        for _ in 0..500 {
+            let runs: Vec<(i32, i32, Rgba)> = (0..next(20))
+                .map(|_| {
+                    let (a, b) = (next(120), next(120));
+                    (a.min(b), a.max(b), colours[next(3) as usize])
+                })
+                .collect();
+            let paint_all = |merge: bool| {
+                let mut rows = PaintedRows::new(120);
+                let mut column = [[0u8; 4]; 120];
+                let mut paint = |top: i32, bottom: i32, color: Rgba| {
+                    rows.paint(top, bottom, |from, to| {
+                        column[from as usize..=to as usize].fill(color);
+                    });
+                };
+                let mut pending = PendingRuns::default();
+                for &(top, bottom, color) in &runs {
+                    if merge {
+                        pending.add(top, bottom, color, &mut paint);
+                    } else {
+                        paint(top, bottom, color);
+                    }
+                }
+                pending.flush(&mut paint);
+                column
+            };
+            assert_eq!(paint_all(true), paint_all(false), "{runs:?}");
+        }
     }
 
     #[test]
