@@ -6,6 +6,8 @@
 
 use std::mem::MaybeUninit;
 
+use rayon::prelude::*;
+
 use crate::layout::ChartSize;
 use crate::style::Rgba;
 
@@ -30,25 +32,66 @@ pub struct Canvas {
 impl Canvas {
     /// A canvas of `size` filled with `background`.
     pub fn new(size: ChartSize, channels: Channels, background: Rgba) -> Self {
-        let stride = channels as usize;
-        let count = size.width as usize * size.height as usize;
-        // Write every byte once: no zero-fill first, which would double the memory traffic of
-        // an 8 MB frame.
-        let mut pixels = Vec::with_capacity(count * stride);
-        let spare = &mut pixels.spare_capacity_mut()[..count * stride];
-        match channels {
-            Channels::Rgba => fill_words(spare, u32::from_ne_bytes(background)),
-            Channels::Rgb => {
-                let pixel = [background[0], background[1], background[2]].map(MaybeUninit::new);
-                for slot in spare.chunks_exact_mut(3) {
-                    slot.copy_from_slice(&pixel);
-                }
-            }
-        }
-        // SAFETY: the fills above initialised all `count * stride` bytes.
-        unsafe { pixels.set_len(count * stride) };
+        let len = size.width as usize * size.height as usize * channels as usize;
+        let mut pixels = Vec::with_capacity(len);
+        fill_background(
+            &mut pixels.spare_capacity_mut()[..len],
+            channels,
+            background,
+        );
+        // SAFETY: `fill_background` initialised all `len` bytes.
+        unsafe { pixels.set_len(len) };
         Canvas {
             width: size.width as i32,
+            height: size.height as i32,
+            channels,
+            pixels,
+        }
+    }
+
+    /// A canvas of `size` filled with `background` and drawn on by `draw`, one horizontal band
+    /// of rows at a time: each band is filled and drawn while it is still in the processor's
+    /// cache, and bands are drawn in parallel on the rayon pool.
+    ///
+    /// `draw` is called once per band and must draw the whole image each time (the [`Rows`]
+    /// primitives clip to the band); the pixels are then the same as drawing the whole image at
+    /// once, whatever the number of threads.
+    pub fn new_in_bands(
+        size: ChartSize,
+        channels: Channels,
+        background: Rgba,
+        draw: impl Fn(&mut Rows<'_>) + Sync,
+    ) -> Self {
+        let (width, stride) = (size.width as i32, channels as usize);
+        let row_bytes = size.width as usize * stride;
+        let len = row_bytes * size.height as usize;
+        let band_bytes = (BAND_BYTES / row_bytes).max(1) * row_bytes;
+        let mut pixels = Vec::with_capacity(len);
+        let paint_band = |(index, band): (usize, &mut [MaybeUninit<u8>])| {
+            fill_background(band, channels, background);
+            // SAFETY: `fill_background` initialised every byte of `band`, and `MaybeUninit<u8>`
+            // has the layout of `u8`.
+            let band = unsafe { &mut *(band as *mut [MaybeUninit<u8>] as *mut [u8]) };
+            draw(&mut Rows {
+                pixels: band,
+                width,
+                first_row: (index * band_bytes / row_bytes) as i32,
+                channels,
+            });
+        };
+        let spare = &mut pixels.spare_capacity_mut()[..len];
+        if len <= band_bytes {
+            paint_band((0, spare));
+        } else {
+            spare
+                .par_chunks_mut(band_bytes)
+                .enumerate()
+                .for_each(paint_band);
+        }
+        // SAFETY: every band, and so every one of the `len` bytes, has been initialised.
+        unsafe { pixels.set_len(len) };
+        Canvas {
+            width,
             height: size.height as i32,
             channels,
             pixels,
@@ -112,16 +155,71 @@ impl Canvas {
         }
     }
 
+    /// All the rows, for drawing with the primitives of [`Rows`].
+    pub fn rows(&mut self) -> Rows<'_> {
+        Rows {
+            pixels: &mut self.pixels,
+            width: self.width,
+            first_row: 0,
+            channels: self.channels,
+        }
+    }
+
+    /// Fills the rectangle with corners (`x0`, `y0`) and (`x1`, `y1`), both included.
+    pub fn fill_rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: Rgba) {
+        self.rows().fill_rect(x0, y0, x1, y1, color);
+    }
+
+    /// See [`Rows::outline_rect`].
+    pub fn outline_rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: Rgba) {
+        self.rows().outline_rect(x0, y0, x1, y1, color);
+    }
+
+    /// See [`Rows::vertical_line`].
+    pub fn vertical_line(&mut self, x: i32, y0: i32, y1: i32, width: i32, color: Rgba) {
+        self.rows().vertical_line(x, y0, y1, width, color);
+    }
+
+    /// Draws a one-pixel horizontal line on row `y` from column `x0` to `x1`, both included.
+    pub fn horizontal_line(&mut self, y: i32, x0: i32, x1: i32, color: Rgba) {
+        self.rows().horizontal_line(y, x0, x1, color);
+    }
+}
+
+/// Consecutive whole rows of a canvas, drawn on in the canvas's coordinates and clipped to
+/// these rows, so that horizontal bands of one image can be drawn separately (in parallel, or
+/// each while it is still in the processor's cache) with the same pixels as the whole image.
+#[derive(Debug)]
+pub struct Rows<'p> {
+    pixels: &'p mut [u8],
+    width: i32,
+    first_row: i32,
+    channels: Channels,
+}
+
+impl Rows<'_> {
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width as u32
+    }
+
+    /// One past the last row.
+    fn end_row(&self) -> i32 {
+        self.first_row + (self.pixels.len() / (self.width as usize * self.channels as usize)) as i32
+    }
+
     /// Fills the rectangle with corners (`x0`, `y0`) and (`x1`, `y1`), both included.
     pub fn fill_rect(&mut self, x0: i32, y0: i32, x1: i32, y1: i32, color: Rgba) {
         let (x0, x1) = (x0.max(0), x1.min(self.width - 1));
-        let (y0, y1) = (y0.max(0), y1.min(self.height - 1));
+        let (y0, y1) = (y0.max(self.first_row), y1.min(self.end_row() - 1));
         if x0 > x1 || y0 > y1 {
             return;
         }
+        // From here on rows count from the first row of the band.
+        let (y0, y1) = (y0 - self.first_row, y1 - self.first_row);
         let stride = self.channels as usize;
         let row_bytes = self.width as usize * stride;
-        if let Ok(words) = bytemuck::try_cast_slice_mut::<u8, u32>(&mut self.pixels) {
+        if let Ok(words) = bytemuck::try_cast_slice_mut::<u8, u32>(self.pixels) {
             if stride == 4 {
                 // One 32-bit store per pixel; a row's span compiles to vector stores.
                 let word = u32::from_ne_bytes(color);
@@ -178,6 +276,24 @@ impl Canvas {
     /// Draws a one-pixel horizontal line on row `y` from column `x0` to `x1`, both included.
     pub fn horizontal_line(&mut self, y: i32, x0: i32, x1: i32, color: Rgba) {
         self.fill_rect(x0.min(x1), y, x0.max(x1), y, color);
+    }
+}
+
+/// Rows per band of [`Canvas::new_in_bands`], in bytes: half of the 1 MB level-2 cache of
+/// current processors, so that a band just filled with the background is still cached when
+/// the chart is drawn over it.
+const BAND_BYTES: usize = 512 * 1024;
+
+/// Fills `bytes` (whole pixels of `channels`) with `background`.
+fn fill_background(bytes: &mut [MaybeUninit<u8>], channels: Channels, background: Rgba) {
+    match channels {
+        Channels::Rgba => fill_words(bytes, u32::from_ne_bytes(background)),
+        Channels::Rgb => {
+            let pixel = [background[0], background[1], background[2]].map(MaybeUninit::new);
+            for slot in bytes.chunks_exact_mut(3) {
+                slot.copy_from_slice(&pixel);
+            }
+        }
     }
 }
 

@@ -135,7 +135,7 @@ pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
 
     if frame.show_grid {
         draw_grid(
-            &mut canvas,
+            &mut canvas.rows(),
             &panels,
             series.len(),
             slots.slot_width,

@@ -16,4 +16,4 @@ pub mod renko;
 pub mod smooth;
 pub mod strokes;
 
-pub use canvas::{Canvas, Channels};
+pub use canvas::{Canvas, Channels, Rows};

@@ -172,7 +172,7 @@ pub fn render_ohlc_bars_with(data: &Ohlcv<'_>, frame: &ChartFrame, painter: Pain
 
     if frame.show_grid {
         draw_grid(
-            &mut canvas,
+            &mut canvas.rows(),
             &panels,
             data.len(),
             layout.slots.slot_width,
