@@ -93,35 +93,48 @@ pub(super) fn encode_paletted(pixels: &Pixels<'_>, out: &mut Vec<u8>) -> bool {
     true
 }
 
+/// Pixels compared at a time with the same pixels of the row above; equal stretches take their
+/// indices from that row without a look-up per pixel.
+const STRETCH: usize = 16;
+
 /// The distinct colours in first-seen order (as ARGB words, the format's pixel layout) and
 /// each pixel's index into them, or `None` past 256 colours.
 fn collect_palette(pixels: &Pixels<'_>) -> Option<(Vec<u32>, Vec<u8>)> {
     let channels = usize::from(pixels.channels);
-    let count = pixels.data.len() / channels;
+    let width = pixels.width as usize;
+    let row_bytes = width * channels;
     let mut table = ColourTable::new();
-    let mut indices = Vec::with_capacity(count);
-    // Charts repeat the previous pixel's colour almost everywhere: only a change of colour
-    // needs the table.
-    let mut last: Option<(u32, u8)> = None;
-    let mut index_of = |argb: u32| -> Option<u8> {
-        match last {
-            Some((colour, index)) if colour == argb => Some(index),
-            _ => {
-                let index = table.index(argb)?;
-                last = Some((argb, index));
-                Some(index)
+    let mut indices = vec![0u8; pixels.data.len() / channels];
+    // Charts repeat the previous pixel's colour, or the pixels above, almost everywhere: only
+    // what differs from both needs the table.
+    let mut last = (u32::MAX, None::<u8>);
+    for (y, row) in pixels.data.chunks_exact(row_bytes).enumerate() {
+        for x in (0..width).step_by(STRETCH) {
+            let end = (x + STRETCH).min(width);
+            let at = y * width;
+            if y > 0
+                && row[x * channels..end * channels]
+                    == pixels.data[(y - 1) * row_bytes..][x * channels..end * channels]
+            {
+                indices.copy_within(at - width + x..at - width + end, at + x);
+                continue;
             }
-        }
-    };
-    if channels == 4 {
-        for pixel in pixels.data.chunks_exact(4) {
-            let argb = u32::from_be_bytes([pixel[3], pixel[0], pixel[1], pixel[2]]);
-            indices.push(index_of(argb)?);
-        }
-    } else {
-        for pixel in pixels.data.chunks_exact(3) {
-            let argb = u32::from_be_bytes([255, pixel[0], pixel[1], pixel[2]]);
-            indices.push(index_of(argb)?);
+            for (offset, pixel) in row[x * channels..end * channels]
+                .chunks_exact(channels)
+                .enumerate()
+            {
+                let alpha = if channels == 4 { pixel[3] } else { 255 };
+                let argb = u32::from_be_bytes([alpha, pixel[0], pixel[1], pixel[2]]);
+                let index = match last {
+                    (colour, Some(index)) if colour == argb => index,
+                    _ => {
+                        let index = table.index(argb)?;
+                        last = (argb, Some(index));
+                        index
+                    }
+                };
+                indices[at + x + offset] = index;
+            }
         }
     }
     Some((table.colours, indices))
@@ -178,18 +191,34 @@ fn bundle_bits(size: usize) -> u32 {
 /// Packs the indices of each row `1 << bundle_bits` to a byte, first pixel in the lowest bits,
 /// as the colour-indexing transform expects.
 fn pack_indices(indices: &[u8], width: usize, bundle_bits: u32) -> Vec<u8> {
-    if bundle_bits == 0 {
-        return indices.to_vec();
+    match bundle_bits {
+        0 => indices.to_vec(),
+        1 => pack::<2>(indices, width),
+        2 => pack::<4>(indices, width),
+        _ => pack::<8>(indices, width),
     }
-    let per_byte = 1usize << bundle_bits;
-    let bits_per_index = 8 >> bundle_bits;
-    let packed_width = width.div_ceil(per_byte);
+}
+
+/// [`pack_indices`] for `PER_BYTE` indices per byte, a constant so that the shifts are too.
+fn pack<const PER_BYTE: usize>(indices: &[u8], width: usize) -> Vec<u8> {
+    let bits_per_index = 8 / PER_BYTE;
+    let packed_width = width.div_ceil(PER_BYTE);
     let mut packed = Vec::with_capacity(packed_width * (indices.len() / width));
     for row in indices.chunks_exact(width) {
-        for group in row.chunks(per_byte) {
-            let byte = group.iter().enumerate().fold(0u8, |byte, (slot, &index)| {
-                byte | index << (slot * bits_per_index)
-            });
+        let groups = row.chunks_exact(PER_BYTE);
+        let rest = groups.remainder();
+        packed.extend(groups.map(|group| {
+            let mut byte = 0;
+            for (slot, &index) in group.iter().enumerate() {
+                byte |= index << (slot * bits_per_index);
+            }
+            byte
+        }));
+        if !rest.is_empty() {
+            let mut byte = 0;
+            for (slot, &index) in rest.iter().enumerate() {
+                byte |= index << (slot * bits_per_index);
+            }
             packed.push(byte);
         }
     }
