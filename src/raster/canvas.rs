@@ -371,6 +371,37 @@ mod tests {
     }
 
     #[test]
+    fn drawing_in_bands_gives_the_whole_canvas_pixels() {
+        // Large enough for several bands of BAND_BYTES in both layouts.
+        let size = ChartSize {
+            width: 1000,
+            height: 400,
+        };
+        let shapes: Vec<[i32; 4]> = (0..200)
+            .map(|n| {
+                let (x, y) = ((n * 37) % 1100 - 50, (n * 53) % 500 - 50);
+                [x, y, x + n % 40, y + (n * 7) % 300]
+            })
+            .collect();
+        let draw = |rows: &mut Rows<'_>| {
+            for (n, &[x0, y0, x1, y1]) in shapes.iter().enumerate() {
+                let color = [n as u8, 2 * n as u8, 3, 255 - n as u8];
+                match n % 3 {
+                    0 => rows.fill_rect(x0, y0, x1, y1, color),
+                    1 => rows.outline_rect(x0, y0, x1, y1, color),
+                    _ => rows.vertical_line(x0, y0, y1, n as i32 % 5, color),
+                }
+            }
+        };
+        for channels in [Channels::Rgba, Channels::Rgb] {
+            let mut whole = Canvas::new(size, channels, [9, 8, 7, 6]);
+            draw(&mut whole.rows());
+            let banded = Canvas::new_in_bands(size, channels, [9, 8, 7, 6], draw);
+            assert!(whole.pixels() == banded.pixels(), "{channels:?}");
+        }
+    }
+
+    #[test]
     fn wide_vertical_lines_lean_right_on_even_widths() {
         for (width, first, last) in [(1, 10, 10), (2, 10, 11), (3, 9, 11), (4, 9, 12), (5, 8, 12)] {
             let mut canvas = canvas();
