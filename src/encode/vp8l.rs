@@ -13,6 +13,9 @@
 //! It does no predictor, colour or cache search, so files are larger than libwebp's, but it
 //! runs in a few linear passes over the pixels. Images with more than 256 colours are left to
 //! the general encoder (the caller's choice). The format is described in RFC 9649.
+//!
+//! It reads the pixels by shared borrow and never changes them; its working buffers (one byte
+//! per pixel at most) live only for the call, and it keeps no state between calls.
 
 use super::Pixels;
 
@@ -588,13 +591,15 @@ fn huffman_lengths(counts: &[u32]) -> Vec<u8> {
         parent[second] = node;
     }
     let root = weights.len() - 1;
+    // A depth fits in a byte: a Huffman tree of depth d needs a total count of at least the
+    // d-th Fibonacci number, and the counts here are below 2^32 (depth < 48).
     let mut depth = vec![0u8; weights.len()];
     for node in (0..root).rev() {
         depth[node] = depth[parent[node]] + 1;
     }
     let mut lengths = vec![0u8; counts.len()];
     for (leaf, &(_, symbol)) in leaves.iter().enumerate() {
-        lengths[symbol] = depth[leaf].min(u8::MAX);
+        lengths[symbol] = depth[leaf];
     }
     lengths
 }
