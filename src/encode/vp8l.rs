@@ -592,7 +592,8 @@ fn huffman_lengths(counts: &[u32]) -> Vec<u8> {
     }
     let root = weights.len() - 1;
     // A depth fits in a byte: a Huffman tree of depth d needs a total count of at least the
-    // d-th Fibonacci number, and the counts here are below 2^32 (depth < 48).
+    // d-th Fibonacci number, and here at most 280 counts below 2^32 add up to less than 2^41
+    // (so the depth stays below 60).
     let mut depth = vec![0u8; weights.len()];
     for node in (0..root).rev() {
         depth[node] = depth[parent[node]] + 1;
