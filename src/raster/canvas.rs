@@ -5,9 +5,9 @@
 //! clipped to the canvas; coordinates outside it are not an error.
 
 use std::mem::MaybeUninit;
-use std::sync::Mutex;
 
 use crate::layout::ChartSize;
+use crate::raster::share::share_work;
 use crate::style::Rgba;
 
 /// Pixel layout of a canvas.
@@ -50,7 +50,7 @@ impl Canvas {
 
     /// A canvas of `size` filled with `background` and drawn on by `draw`, one horizontal band
     /// of rows at a time: each band is filled and drawn while it is still in the processor's
-    /// cache, and bands are drawn in parallel on the rayon pool.
+    /// cache, and bands are drawn in parallel (see [`crate::raster::share`]).
     ///
     /// `draw` is called once per band and must draw the whole image each time (the [`Rows`]
     /// primitives clip to the band); the pixels are then the same as drawing the whole image at
@@ -82,23 +82,8 @@ impl Canvas {
         if len <= band_bytes {
             paint_band((0, spare));
         } else {
-            // The calling thread starts on the bands at once and helpers from the rayon pool
-            // take the rest as they wake up, instead of the caller waiting for the pool to
-            // start: a whole chart takes about 0.1 ms, not much more than a wake-up.
-            let bands = Mutex::new(spare.chunks_mut(band_bytes).enumerate());
-            let work = || {
-                // A poisoned lock means a band panicked; that panic ends the call anyway.
-                while let Some(band) = bands.lock().map_or(None, |mut bands| bands.next()) {
-                    paint_band(band);
-                }
-            };
-            let helpers = rayon::current_num_threads().min(len.div_ceil(band_bytes)) - 1;
-            rayon::in_place_scope(|scope| {
-                for _ in 0..helpers {
-                    scope.spawn(|_| work());
-                }
-                work();
-            });
+            let bands = spare.chunks_mut(band_bytes).enumerate();
+            share_work(bands, len.div_ceil(band_bytes), paint_band);
         }
         // SAFETY: every band, and so every one of the `len` bytes, has been initialised.
         unsafe { pixels.set_len(len) };

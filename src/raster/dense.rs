@@ -12,8 +12,7 @@
 
 use std::collections::VecDeque;
 
-use rayon::prelude::*;
-
+use crate::raster::share::share_work;
 use crate::raster::Canvas;
 use crate::style::Rgba;
 
@@ -48,13 +47,14 @@ const BAND_COLUMNS: i32 = 64;
 /// Paints `items` onto `canvas` over whatever is already there, column by column, with the
 /// same result as drawing every item in pass and index order.
 ///
-/// Bands of columns are resolved in parallel on the rayon pool; every column is computed the
-/// same way whatever the number of threads, so the pixels never depend on it.
+/// Bands of columns are resolved in parallel (see [`crate::raster::share`]); every column is
+/// computed the same way whatever the number of threads, so the pixels never depend on it.
 pub fn paint_columns<I: ColumnItems + Sync>(canvas: &mut Canvas, items: &I, passes: usize) {
     let width = canvas.width() as i32;
     let target = ColumnTarget::new(canvas);
-    let bands: Vec<i32> = (0..width).step_by(BAND_COLUMNS as usize).collect();
-    bands.into_par_iter().for_each(|start| {
+    let bands = (0..width).step_by(BAND_COLUMNS as usize);
+    let count = bands.len();
+    share_work(bands, count, |start| {
         paint_band(
             &target,
             items,

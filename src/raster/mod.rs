@@ -13,6 +13,7 @@ pub mod line;
 pub mod ohlc_bars;
 pub mod pnf;
 pub mod renko;
+mod share;
 pub mod smooth;
 pub mod strokes;
 
