@@ -33,6 +33,7 @@ impl Canvas {
     pub fn new(size: ChartSize, channels: Channels, background: Rgba) -> Self {
         let len = size.width as usize * size.height as usize * channels as usize;
         let mut pixels = Vec::with_capacity(len);
+        advise_huge_pages(&mut pixels);
         fill_background(
             &mut pixels.spare_capacity_mut()[..len],
             channels,
@@ -66,6 +67,7 @@ impl Canvas {
         let len = row_bytes * size.height as usize;
         let band_bytes = (BAND_BYTES / row_bytes).max(1) * row_bytes;
         let mut pixels = Vec::with_capacity(len);
+        advise_huge_pages(&mut pixels);
         let paint_band = |(index, band): (usize, &mut [MaybeUninit<u8>])| {
             fill_background(band, channels, background);
             // SAFETY: `fill_background` initialised every byte of `band`, and `MaybeUninit<u8>`
@@ -280,6 +282,28 @@ impl Rows<'_> {
 /// current processors, so that a band just filled with the background is still cached when
 /// the chart is drawn over it.
 const BAND_BYTES: usize = 512 * 1024;
+
+/// Asks Linux to back a large pixel buffer with 2 MB pages where it can, as numpy does for its
+/// arrays: a fresh 1920x1080 frame then costs 4 page faults instead of 2,025.
+#[cfg(target_os = "linux")]
+fn advise_huge_pages(pixels: &mut Vec<u8>) {
+    const HUGE_PAGE: usize = 2 << 20;
+    const MADV_HUGEPAGE: i32 = 14;
+    extern "C" {
+        fn madvise(address: *mut std::ffi::c_void, length: usize, advice: i32) -> i32;
+    }
+    let start = (pixels.as_mut_ptr() as usize).next_multiple_of(HUGE_PAGE);
+    let end = (pixels.as_mut_ptr() as usize + pixels.capacity()) / HUGE_PAGE * HUGE_PAGE;
+    if end > start {
+        // SAFETY: the range lies inside the buffer's allocation, and the advice only changes how
+        // the kernel backs those pages, never their contents. Failure (for example where
+        // transparent huge pages are disabled) leaves things as they were, so it is ignored.
+        unsafe { madvise(start as *mut std::ffi::c_void, end - start, MADV_HUGEPAGE) };
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_huge_pages(_pixels: &mut Vec<u8>) {}
 
 /// Fills `bytes` (whole pixels of `channels`) with `background`.
 fn fill_background(bytes: &mut [MaybeUninit<u8>], channels: Channels, background: Rgba) {
