@@ -250,8 +250,51 @@ fn bench_batch(c: &mut Criterion) {
     group.finish();
 }
 
+/// The fast WebP writer (a palette and copies, see `encode/vp8l.rs`) against the `image-webp`
+/// encoder it replaced for images of at most 256 colours, on a small batch-sized chart and a
+/// full-HD one.
+fn bench_webp_fast(c: &mut Criterion) {
+    let mut group = c.benchmark_group("webp_fast");
+    group.sample_size(20);
+    for (width, height, count) in [(300u32, 200u32, 100usize), (1920, 1080, 1_000)] {
+        let columns = random_walk(count);
+        let data = ohlcv(&columns);
+        let mut chart = options();
+        chart.size = ChartSize::new(i64::from(width), i64::from(height)).expect("valid size");
+        let canvas = render_candles(&data, &chart);
+        let pixels = Pixels {
+            data: canvas.pixels(),
+            width,
+            height,
+            channels: 4,
+        };
+        let options = EncodeOptions {
+            format: ImageFormat::WebP,
+            speed: Speed::Fast,
+            quality: None,
+        };
+        let mut out = Vec::new();
+        group.bench_function(format!("ours_{width}x{height}"), |b| {
+            b.iter(|| {
+                out.clear();
+                encode(pixels, &options, &mut out).expect("encodes")
+            })
+        });
+        group.bench_function(format!("image_webp_{width}x{height}"), |b| {
+            b.iter(|| {
+                out.clear();
+                image_webp::WebPEncoder::new(&mut out)
+                    .encode(pixels.data, width, height, image_webp::ColorType::Rgba8)
+                    .expect("encodes")
+            })
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    bench_webp_fast,
     bench_candles,
     bench_ohlc_bars,
     bench_line,

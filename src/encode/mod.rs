@@ -16,6 +16,7 @@ mod bmp;
 mod jpeg;
 mod png;
 mod tiff;
+mod vp8l;
 mod webp;
 
 pub use atomic_write::write_atomic;

@@ -6,7 +6,7 @@ use crate::layout::{
     VolumeScale, YRounding,
 };
 use crate::raster::dense::{paint_columns, ColumnItems};
-use crate::raster::{Canvas, Channels};
+use crate::raster::{Canvas, Channels, Rows};
 use crate::style::{Palette, Rgba};
 
 /// Candle count from which the original switched to its vectorised ("batch") drawing.
@@ -132,7 +132,7 @@ impl CandleLayout<'_, '_> {
         (center - (width - 1) / 2, center + width / 2)
     }
 
-    fn draw(&self, canvas: &mut Canvas, candle: &CandleShape) {
+    fn draw(&self, canvas: &mut Rows<'_>, candle: &CandleShape) {
         let CandleColumns { start, end, center } = candle.columns;
         let color = candle.color;
         canvas.vertical_line(
@@ -174,7 +174,7 @@ impl ColumnItems for CandleLayout<'_, '_> {
         usize::from(self.batch && !candle.rising)
     }
 
-    fn runs(&self, candle: &CandleShape, x: i32, run: &mut dyn FnMut(i32, i32, Rgba)) {
+    fn runs(&self, candle: &CandleShape, x: i32, run: &mut impl FnMut(i32, i32, Rgba)) {
         let CandleColumns { start, end, center } = candle.columns;
         let color = candle.color;
         // Reverse of the drawing order: volume bar, body, wick. They share one colour, so the
@@ -224,7 +224,6 @@ pub fn render_candles(data: &Ohlcv<'_>, options: &CandleOptions) -> Canvas {
 
 /// [`render_candles`] with a chosen [`Painter`]; the pixels do not depend on it.
 pub fn render_candles_with(data: &Ohlcv<'_>, options: &CandleOptions, painter: Painter) -> Canvas {
-    let mut canvas = Canvas::new(options.size, options.channels, options.palette.background);
     let panels = Panels::split(options.size.height);
     let batch = options.batch.unwrap_or(data.len() >= BATCH_THRESHOLD);
     let (prices, volumes) = candle_scales(data, &panels);
@@ -242,39 +241,58 @@ pub fn render_candles_with(data: &Ohlcv<'_>, options: &CandleOptions, painter: P
         batch,
         options,
     };
+    let draw_grid_on = |canvas: &mut Rows<'_>| {
+        if options.show_grid {
+            draw_grid(
+                canvas,
+                &panels,
+                data.len(),
+                layout.slots.slot_width,
+                options.palette,
+            );
+        }
+    };
 
-    if options.show_grid {
-        draw_grid(
-            &mut canvas,
-            &panels,
-            data.len(),
-            layout.slots.slot_width,
-            options.palette,
-        );
-    }
     match painter {
-        Painter::Columns => paint_columns(&mut canvas, &layout, if batch { 2 } else { 1 }),
+        Painter::Columns => {
+            let mut canvas =
+                Canvas::new(options.size, options.channels, options.palette.background);
+            draw_grid_on(&mut canvas.rows());
+            paint_columns(&mut canvas, &layout, if batch { 2 } else { 1 });
+            canvas
+        }
         Painter::Direct => {
-            let passes: &[Option<bool>] = if batch {
-                &[Some(true), Some(false)]
+            // In drawing order; computed once because every band of rows draws them all. At
+            // most a few thousand (this painter is for fewer candles than columns).
+            let candles: Vec<CandleShape> = if batch {
+                let shapes = || (0..data.len()).filter_map(|index| layout.shape(index));
+                shapes()
+                    .filter(|candle| candle.rising)
+                    .chain(shapes().filter(|candle| !candle.rising))
+                    .collect()
             } else {
-                &[None]
+                (0..data.len())
+                    .filter_map(|index| layout.shape(index))
+                    .collect()
             };
-            for rising in passes {
-                for candle in (0..data.len()).filter_map(|index| layout.shape(index)) {
-                    if rising.is_none_or(|rising| rising == candle.rising) {
-                        layout.draw(&mut canvas, &candle);
+            Canvas::new_in_bands(
+                options.size,
+                options.channels,
+                options.palette.background,
+                |rows| {
+                    draw_grid_on(rows);
+                    for candle in &candles {
+                        layout.draw(rows, candle);
                     }
-                }
-            }
+                },
+            )
         }
     }
-    canvas
 }
 
 /// Nine horizontal lines across the price panel and vertical lines at every `n/20`-th slot.
 pub(crate) fn draw_grid(
-    canvas: &mut Canvas,
+    canvas: &mut Rows<'_>,
     panels: &Panels,
     count: usize,
     slot_width: f64,

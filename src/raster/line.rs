@@ -171,7 +171,7 @@ pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
 
     if frame.show_grid {
         draw_grid(
-            &mut canvas,
+            &mut canvas.rows(),
             &panels,
             series.len(),
             slots.slot_width,
@@ -275,7 +275,7 @@ impl ColumnItems for VolumeBars<'_, '_> {
         &self,
         &(left, right, top): &(i32, i32, i32),
         x: i32,
-        run: &mut dyn FnMut(i32, i32, Rgba),
+        run: &mut impl FnMut(i32, i32, Rgba),
     ) {
         if (left..=right).contains(&x) {
             // Row `height` is off the canvas, so a bar `h` rows tall shows exactly `h` rows.

@@ -13,7 +13,8 @@ pub mod line;
 pub mod ohlc_bars;
 pub mod pnf;
 pub mod renko;
+mod share;
 pub mod smooth;
 pub mod strokes;
 
-pub use canvas::{Canvas, Channels};
+pub use canvas::{Canvas, Channels, Rows};

@@ -130,7 +130,7 @@ impl ColumnItems for BarLayout<'_, '_> {
         usize::from(!bar.rising)
     }
 
-    fn runs(&self, bar: &BarShape, x: i32, run: &mut dyn FnMut(i32, i32, Rgba)) {
+    fn runs(&self, bar: &BarShape, x: i32, run: &mut impl FnMut(i32, i32, Rgba)) {
         let color = bar.color;
         // Reverse of the drawing order: volume bar, close tick, open tick, high-low line.
         if (bar.volume_left..=bar.volume_right).contains(&x) {
@@ -172,7 +172,7 @@ pub fn render_ohlc_bars_with(data: &Ohlcv<'_>, frame: &ChartFrame, painter: Pain
 
     if frame.show_grid {
         draw_grid(
-            &mut canvas,
+            &mut canvas.rows(),
             &panels,
             data.len(),
             layout.slots.slot_width,
