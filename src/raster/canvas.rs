@@ -234,8 +234,16 @@ impl Rows<'_> {
                 // One 32-bit store per pixel; a row's span compiles to vector stores.
                 let word = u32::from_ne_bytes(color);
                 let width = self.width as usize;
-                for y in y0 as usize..=y1 as usize {
-                    words[y * width + x0 as usize..=y * width + x1 as usize].fill(word);
+                let span = (x1 - x0) as usize + 1;
+                let rows = words[y0 as usize * width + x0 as usize..]
+                    .chunks_mut(width)
+                    .take((y1 - y0) as usize + 1);
+                // Wicks and thin bars (one or two columns) are most of the calls: plain stores
+                // per row there, without setting up a slice fill per row.
+                match span {
+                    1 => rows.for_each(|row| row[0] = word),
+                    2 => rows.for_each(|row| row[..2].copy_from_slice(&[word, word])),
+                    _ => rows.for_each(|row| row[..span].fill(word)),
                 }
                 return;
             }

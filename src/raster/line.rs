@@ -15,6 +15,7 @@ use crate::errors::{Error, Result};
 use crate::input::{check_not_negative, check_same_length, for_each_chunk_of, Column};
 use crate::layout::{ItemSlots, Panels, PriceScale, VolumeScale, YRounding};
 use crate::raster::candles::{draw_grid, Painter};
+use crate::raster::canvas::Rows;
 use crate::raster::dense::{paint_columns, ColumnItems};
 use crate::raster::frame::ChartFrame;
 use crate::raster::smooth::SmoothLayer;
@@ -163,57 +164,19 @@ pub fn aliased_width(line_width: f64) -> i32 {
 /// Draws a line chart.
 pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
     let frame = &options.frame;
-    let mut canvas = frame.blank_canvas();
     let panels = Panels::split(frame.size.height);
     let slots = ItemSlots::new(frame.size.width, series.len());
     let (prices, volumes) = series.scales(&panels);
     let color = frame.palette.up;
-
-    if frame.show_grid {
-        draw_grid(
-            &mut canvas.rows(),
-            &panels,
-            series.len(),
-            slots.slot_width,
-            frame.palette,
-        );
-    }
-
+    let draw_grid_on = |rows: &mut Rows<'_>| {
+        if frame.show_grid {
+            draw_grid(rows, &panels, series.len(), slots.slot_width, frame.palette);
+        }
+    };
     let points = series.points(&slots, &prices);
     let area = (options.fill_area && frame.channels == Channels::Rgba)
         .then(|| area_under(&points, panels.price_height))
         .flatten();
-    let area_color = [color[0], color[1], color[2], FILL_ALPHA];
-    if options.antialias {
-        // Room for half the line and its antialiased fringe around the points and the area.
-        let margin = (options.line_width / 2.0).ceil() as i32 + 2;
-        let reach = area.as_deref().unwrap_or(&points);
-        let layer = SmoothLayer::area_around(reach, margin)
-            .and_then(|bounds| SmoothLayer::covering(frame.size, bounds));
-        if let Some(mut layer) = layer {
-            if let Some(area) = &area {
-                layer.fill_polygon(area, area_color);
-            }
-            if points.len() >= 2 {
-                layer.stroke_line(&points, options.line_width as f32, color);
-            }
-            layer.composite_onto(&mut canvas);
-        }
-    } else {
-        let mut pen = PillowPen::new();
-        if let Some(area) = &area {
-            pen.fill_polygon(&mut canvas, area, area_color);
-        }
-        if points.len() >= 2 {
-            pen.curved_polyline(
-                &mut canvas,
-                &points,
-                aliased_width(options.line_width),
-                color,
-            );
-        }
-    }
-
     let bars = VolumeBars {
         series,
         slots,
@@ -221,17 +184,92 @@ pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
         height: panels.height,
         color,
     };
+
     match Painter::for_density(series.len(), frame.size.width) {
-        Painter::Columns => paint_columns(&mut canvas, &bars, 1),
+        Painter::Columns => {
+            let mut canvas = frame.blank_canvas();
+            draw_grid_on(&mut canvas.rows());
+            draw_line(&mut canvas, &points, area.as_deref(), options);
+            paint_columns(&mut canvas, &bars, 1);
+            canvas
+        }
         Painter::Direct => {
-            for index in 0..series.len() {
-                if let Some((left, right, top)) = bars.shape(index) {
-                    canvas.fill_rect(left, top, right, bars.height, color);
+            // The original draws grid, line, then volume bars. Tall one-pixel bars written
+            // straight into a full frame cost a cache miss per row, so the grid and the bars are
+            // drawn band by band while each band is in cache (see `Canvas::new_in_bands`), the
+            // line over them, and then the bars once more on the few rows where the line can
+            // reach into the volume panel, so that they end up on top as in the original.
+            let shapes: Vec<(i32, i32, i32)> = (0..series.len())
+                .filter_map(|index| bars.shape(index))
+                .collect();
+            let mut canvas = Canvas::new_in_bands(
+                frame.size,
+                frame.channels,
+                frame.palette.background,
+                |rows| {
+                    draw_grid_on(rows);
+                    for &(left, right, top) in &shapes {
+                        rows.fill_rect(left, top, right, bars.height, color);
+                    }
+                },
+            );
+            draw_line(&mut canvas, &points, area.as_deref(), options);
+            if let Some(lowest) = lowest_row_reached(&points, area.as_deref(), options) {
+                for &(left, right, top) in &shapes {
+                    canvas.fill_rect(left, top, right, bars.height.min(lowest), color);
                 }
             }
+            canvas
         }
     }
-    canvas
+}
+
+/// Draws the line (and the area under it) over `canvas`, aliased as Pillow does or smooth.
+fn draw_line(canvas: &mut Canvas, points: &[Point], area: Option<&[Point]>, options: &LineOptions) {
+    let color = options.frame.palette.up;
+    let area_color = [color[0], color[1], color[2], FILL_ALPHA];
+    if options.antialias {
+        let reach = area.unwrap_or(points);
+        let layer = SmoothLayer::area_around(reach, smooth_margin(options.line_width))
+            .and_then(|bounds| SmoothLayer::covering(options.frame.size, bounds));
+        if let Some(mut layer) = layer {
+            if let Some(area) = area {
+                layer.fill_polygon(area, area_color);
+            }
+            if points.len() >= 2 {
+                layer.stroke_line(points, options.line_width as f32, color);
+            }
+            layer.composite_onto(canvas);
+        }
+    } else {
+        let mut pen = PillowPen::new();
+        if let Some(area) = area {
+            pen.fill_polygon(canvas, area, area_color);
+        }
+        if points.len() >= 2 {
+            pen.curved_polyline(canvas, points, aliased_width(options.line_width), color);
+        }
+    }
+}
+
+/// Rows around the points that an antialiased line and its fringe can touch.
+fn smooth_margin(line_width: f64) -> i32 {
+    (line_width / 2.0).ceil() as i32 + 2
+}
+
+/// The lowest row [`draw_line`] can touch, or `None` when it draws nothing.
+///
+/// Every shape of the line stays within half its width of a point (segments, the pie slices at
+/// its bends and the gap lines of wide lines) and the area ends at its own lowest vertex; the
+/// margin here is more than both kinds of line need.
+fn lowest_row_reached(
+    points: &[Point],
+    area: Option<&[Point]>,
+    options: &LineOptions,
+) -> Option<i32> {
+    let lowest_point = area.unwrap_or(points).iter().map(|point| point.y).max()?;
+    let margin = smooth_margin(options.line_width).max(aliased_width(options.line_width) + 1);
+    Some(lowest_point.saturating_add(margin))
 }
 
 /// The volume bars under a line, all in the line's colour.
@@ -331,6 +369,72 @@ mod tests {
             Column::from_slice(volume),
         )
         .unwrap()
+    }
+
+    /// The line chart drawn in the original's order on one canvas: grid, line, volume bars.
+    fn in_original_order(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
+        let frame = &options.frame;
+        let panels = Panels::split(frame.size.height);
+        let slots = ItemSlots::new(frame.size.width, series.len());
+        let (prices, volumes) = series.scales(&panels);
+        let mut canvas = frame.blank_canvas();
+        if frame.show_grid {
+            let rows = &mut canvas.rows();
+            draw_grid(rows, &panels, series.len(), slots.slot_width, frame.palette);
+        }
+        let points = series.points(&slots, &prices);
+        let area = (options.fill_area && frame.channels == Channels::Rgba)
+            .then(|| area_under(&points, panels.price_height))
+            .flatten();
+        draw_line(&mut canvas, &points, area.as_deref(), options);
+        let bars = VolumeBars {
+            series,
+            slots,
+            volumes,
+            height: panels.height,
+            color: frame.palette.up,
+        };
+        for index in 0..series.len() {
+            if let Some((left, right, top)) = bars.shape(index) {
+                canvas.fill_rect(left, top, right, bars.height, frame.palette.up);
+            }
+        }
+        canvas
+    }
+
+    #[test]
+    fn banded_bars_give_the_pixels_of_the_original_drawing_order() {
+        // Lines dipping to the bottom of the price panel, thick enough to reach into the
+        // volume panel, with and without the area and smoothing, in RGBA and RGB.
+        let close: Vec<f64> = (0..40)
+            .map(|i| [5.0, 0.0, 9.0, 0.0][i % 4] + i as f64 * 0.1)
+            .collect();
+        let high: Vec<f64> = close.iter().map(|c| c + 0.5).collect();
+        let low: Vec<f64> = close
+            .iter()
+            .map(|c| if *c < 1.0 { *c } else { c - 0.5 })
+            .collect();
+        let volume: Vec<f64> = (0..40).map(|i| (i % 7) as f64 * 100.0 + 50.0).collect();
+        let data = series(&high, &low, &close, &volume);
+        for channels in [Channels::Rgba, Channels::Rgb] {
+            for (fill_area, antialias) in
+                [(false, false), (true, false), (false, true), (true, true)]
+            {
+                for line_width in [1.0, 2.0, 7.0, 20.0] {
+                    let mut options = LineOptions {
+                        line_width,
+                        ..options(fill_area, antialias)
+                    };
+                    options.frame.channels = channels;
+                    options.frame.show_grid = true;
+                    assert!(
+                        render_line(&data, &options).pixels()
+                            == in_original_order(&data, &options).pixels(),
+                        "{channels:?}, fill {fill_area}, smooth {antialias}, width {line_width}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
