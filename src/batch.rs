@@ -29,6 +29,7 @@ use rayon::{ThreadPool, ThreadPoolBuilder};
 
 use crate::encode::{encode, write_atomic, EncodeOptions, Pixels};
 use crate::errors::{Error, Result};
+use crate::raster::canvas::release_spare_frame;
 use crate::raster::chart::{ChartData, ChartSpec};
 use crate::raster::Canvas;
 use crate::stats::{self, Engine, Event, Operation};
@@ -145,6 +146,9 @@ pub fn run(batch: &Batch<'_>, control: &Control<'_>) -> Result<Outcome> {
             })
             .collect()
     });
+
+    // The workers' reused frames belong to this batch only.
+    pool.broadcast(|_| release_spare_frame());
 
     if let Some((_, error)) = failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
         return Err(error);
@@ -271,12 +275,13 @@ fn draw_one(
             }
             Output::Bytes(encoding) => {
                 encode_timed(&canvas, &encoding, buffer)?;
+                canvas.recycle();
                 Ok((Rendered::Bytes(buffer.to_vec()), buffer.len() as u64))
             }
             Output::Files(targets) => {
                 let target = &targets[index];
                 encode_timed(&canvas, &target.encoding, buffer)?;
-                drop(canvas);
+                canvas.recycle();
                 write_atomic(&target.path, buffer)?;
                 Ok((Rendered::Written, buffer.len() as u64))
             }
@@ -484,6 +489,46 @@ mod tests {
                 Rendered::Bytes(bytes) => assert_eq!(bytes, expected),
                 other => panic!("expected bytes, got {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn workers_reuse_one_frame_each_and_free_it_when_the_batch_ends() {
+        // Charts of two sizes, so that a spare frame too small for the next chart is replaced.
+        let walks = walks(40);
+        let small = candle_spec();
+        let ChartSpec::Candles(options) = small else {
+            unreachable!()
+        };
+        let large = ChartSpec::Candles(CandleOptions {
+            size: ChartSize::new(400, 300).unwrap(),
+            ..options
+        });
+        let encoding = EncodeOptions {
+            format: ImageFormat::Png,
+            speed: Speed::Fast,
+            quality: None,
+        };
+        for spec in [small, large, small] {
+            let charts = prepare(&spec, &walks);
+            let batch = Batch {
+                charts: &charts,
+                spec: &spec,
+                output: Output::Bytes(encoding),
+            };
+            let results = finished(run_with(&batch, 2));
+            for (data, rendered) in charts.iter().zip(results) {
+                let mut expected = Vec::new();
+                encode_timed(&spec.render(data).unwrap(), &encoding, &mut expected).unwrap();
+                assert!(matches!(rendered, Rendered::Bytes(bytes) if bytes == expected));
+            }
+            let pool = thread_pool(2).unwrap();
+            let held = pool.broadcast(|_| crate::raster::canvas::holds_spare_frame());
+            assert_eq!(
+                held,
+                vec![false, false],
+                "a worker kept its frame after the batch"
+            );
         }
     }
 

@@ -4,6 +4,7 @@
 //! what the original library's images contain, and it makes every pixel predictable. Shapes are
 //! clipped to the canvas; coordinates outside it are not an error.
 
+use std::cell::Cell;
 use std::mem::MaybeUninit;
 
 use crate::layout::ChartSize;
@@ -32,8 +33,7 @@ impl Canvas {
     /// A canvas of `size` filled with `background`.
     pub fn new(size: ChartSize, channels: Channels, background: Rgba) -> Self {
         let len = size.width as usize * size.height as usize * channels as usize;
-        let mut pixels = Vec::with_capacity(len);
-        advise_huge_pages(&mut pixels);
+        let mut pixels = frame_buffer(len);
         fill_background(
             &mut pixels.spare_capacity_mut()[..len],
             channels,
@@ -66,8 +66,7 @@ impl Canvas {
         let row_bytes = size.width as usize * stride;
         let len = row_bytes * size.height as usize;
         let band_bytes = (BAND_BYTES / row_bytes).max(1) * row_bytes;
-        let mut pixels = Vec::with_capacity(len);
-        advise_huge_pages(&mut pixels);
+        let mut pixels = frame_buffer(len);
         let paint_band = |(index, band): (usize, &mut [MaybeUninit<u8>])| {
             fill_background(band, channels, background);
             // SAFETY: `fill_background` initialised every byte of `band`, and `MaybeUninit<u8>`
@@ -125,6 +124,16 @@ impl Canvas {
     /// Gives up the pixel buffer without copying it.
     pub fn into_pixels(self) -> Vec<u8> {
         self.pixels
+    }
+
+    /// Hands the pixel buffer back to this thread, for the next canvas made on it to reuse
+    /// instead of allocating (and faulting in) a fresh frame.
+    ///
+    /// Only the batch engine does this, between the charts of one worker, and it empties the
+    /// slot with [`release_spare_frame`] on every worker when the batch ends; a thread keeps
+    /// at most one spare buffer.
+    pub fn recycle(self) {
+        SPARE_FRAME.set(Some(self.pixels));
     }
 
     /// The colour at (`x`, `y`), for tests.
@@ -380,6 +389,41 @@ fn advise_huge_pages(pixels: &mut Vec<u8>) {
 
 #[cfg(not(target_os = "linux"))]
 fn advise_huge_pages(_pixels: &mut Vec<u8>) {}
+
+thread_local! {
+    /// The buffer of the last canvas [`Canvas::recycle`]d on this thread, if any.
+    static SPARE_FRAME: Cell<Option<Vec<u8>>> = const { Cell::new(None) };
+}
+
+/// An empty buffer with room for `len` bytes: this thread's spare frame when it is big
+/// enough, else a new allocation (with the huge-page hint for large frames).
+fn frame_buffer(len: usize) -> Vec<u8> {
+    match SPARE_FRAME.take() {
+        Some(mut spare) if spare.capacity() >= len => {
+            spare.clear();
+            spare
+        }
+        _ => {
+            let mut pixels = Vec::with_capacity(len);
+            advise_huge_pages(&mut pixels);
+            pixels
+        }
+    }
+}
+
+/// Frees this thread's spare frame, if it has one (see [`Canvas::recycle`]).
+pub fn release_spare_frame() {
+    drop(SPARE_FRAME.take());
+}
+
+/// Whether this thread holds a spare frame (for tests of the batch engine).
+#[cfg(test)]
+pub(crate) fn holds_spare_frame() -> bool {
+    let spare = SPARE_FRAME.take();
+    let holds = spare.is_some();
+    SPARE_FRAME.set(spare);
+    holds
+}
 
 /// Fills `bytes` (whole pixels of `channels`) with `background`.
 fn fill_background(bytes: &mut [MaybeUninit<u8>], channels: Channels, background: Rgba) {
