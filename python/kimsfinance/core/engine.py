@@ -59,27 +59,26 @@ class EngineManager:
     @classmethod
     def _driver_info(cls) -> dict[str, Any]:
         """What the CUDA driver reported, probed once and cached."""
-        driver = cls._driver
-        if driver is None:
-            with cls._lock:
-                driver = cls._driver
-                if driver is None:
-                    driver = dict(_native.cuda_driver_info())
-                    cls._driver = driver
-        return driver
+        return cls._probed_once("_driver", _native.cuda_driver_info)
 
     @classmethod
     def _kernel_info(cls) -> dict[str, Any]:
         """The native GPU engine's set-up (context, NVRTC-compiled kernels), done once and
         cached; only asked for once the driver has shown a device."""
-        kernels = cls._kernels
-        if kernels is None:
+        return cls._probed_once("_kernels", _native.cuda_kernel_info)
+
+    @classmethod
+    def _probed_once(cls, attribute: str, probe: Any) -> dict[str, Any]:
+        """The cached result of ``probe()`` in class attribute ``attribute``, probing under
+        the lock the first time (the probes load CUDA libraries, once per process)."""
+        result = getattr(cls, attribute)
+        if result is None:
             with cls._lock:
-                kernels = cls._kernels
-                if kernels is None:
-                    kernels = dict(_native.cuda_kernel_info())
-                    cls._kernels = kernels
-        return kernels
+                result = getattr(cls, attribute)
+                if result is None:
+                    result = dict(probe())
+                    setattr(cls, attribute, result)
+        return result
 
     @classmethod
     def _unusable_reason(cls) -> str | None:
