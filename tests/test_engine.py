@@ -34,15 +34,6 @@ FAKE_DEVICE = {
 
 
 @pytest.fixture
-def restore_engine_state():
-    """Puts the configuration and the probe cache back after a test changes them."""
-    rows = kimsfinance.get_config()["gpu_min_rows"]
-    yield
-    kimsfinance.configure(gpu_min_rows=rows)
-    EngineManager.reset_gpu_cache()
-
-
-@pytest.fixture
 def usable_gpu(monkeypatch, restore_engine_state):
     """Pretends a CUDA device is present and the build's kernels compiled for it."""
     EngineManager.reset_gpu_cache()

@@ -90,14 +90,6 @@ def native_ticks(count: int = 1_000) -> tuple:
 
 
 @pytest.fixture
-def restore_engine_state():
-    rows = kimsfinance.get_config()["gpu_min_rows"]
-    yield
-    kimsfinance.configure(gpu_min_rows=rows)
-    EngineManager.reset_gpu_cache()
-
-
-@pytest.fixture
 def stand_in_gpu(monkeypatch, restore_engine_state):
     """The engine model believes a GPU is usable; the native core still has none, so every
     GPU call fails for real inside the native core."""
