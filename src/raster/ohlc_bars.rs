@@ -10,7 +10,7 @@
 //! ([`crate::raster::dense`]) when many share a pixel column; both give the same pixels.
 
 use crate::input::Ohlcv;
-use crate::layout::{trunc, ItemSlots, Panels, PriceScale, VolumeScale, YRounding};
+use crate::layout::{candle_scales, trunc, ItemSlots, Panels, PriceScale, VolumeScale, YRounding};
 use crate::raster::candles::{draw_grid, Painter};
 use crate::raster::dense::{paint_columns, ColumnItems};
 use crate::raster::frame::ChartFrame;
@@ -136,14 +136,24 @@ impl ColumnItems for BarLayout<'_, '_> {
         if (bar.volume_left..=bar.volume_right).contains(&x) {
             run(bar.volume_top, self.panels.height, color);
         }
+        if x == bar.center {
+            // Every run of one bar has the bar's colour, so their order within the bar does
+            // not matter, and a tick row inside the high-low line adds nothing in the centre
+            // column. Skipping those (the usual case) halves the runs of dense charts.
+            let (top, bottom) = (bar.high.min(bar.low), bar.high.max(bar.low));
+            run(top, bottom, color);
+            for tick in [bar.close, bar.open] {
+                if tick < top || tick > bottom {
+                    run(tick, tick, color);
+                }
+            }
+            return;
+        }
         if (bar.center..=bar.tick_right).contains(&x) {
             run(bar.close, bar.close, color);
         }
         if (bar.tick_left..=bar.center).contains(&x) {
             run(bar.open, bar.open, color);
-        }
-        if x == bar.center {
-            run(bar.high.min(bar.low), bar.high.max(bar.low), color);
         }
     }
 }
@@ -161,11 +171,13 @@ pub fn render_ohlc_bars(data: &Ohlcv<'_>, frame: &ChartFrame) -> Canvas {
 pub fn render_ohlc_bars_with(data: &Ohlcv<'_>, frame: &ChartFrame, painter: Painter) -> Canvas {
     let mut canvas = frame.blank_canvas();
     let panels = Panels::split(frame.size.height);
+    // Both scales in one pass over the data.
+    let (prices, volumes) = candle_scales(data, &panels);
     let layout = BarLayout {
         data,
         slots: ItemSlots::new(frame.size.width, data.len()),
-        prices: PriceScale::from_candles(data, panels.price_height),
-        volumes: VolumeScale::from_candles(data, panels.volume_height),
+        prices,
+        volumes,
         panels,
         frame,
     };
@@ -250,7 +262,10 @@ mod tests {
                     base + ((index * 3) % 4) as f64,
                 );
                 prices[0].push(open);
-                prices[1].push(open.max(close) + ((index * 7) % 5) as f64);
+                // Every 13th bar has its high below the open, so its open tick lies outside
+                // the high-low line and must still be drawn in the centre column.
+                let high = open.max(close) + ((index * 7) % 5) as f64;
+                prices[1].push(if index % 13 == 0 { open - 2.0 } else { high });
                 prices[2].push(open.min(close) - ((index * 13) % 6) as f64);
                 prices[3].push(if index % 17 == 0 { f64::NAN } else { close });
                 prices[4].push(((index * 31) % 101) as f64);
