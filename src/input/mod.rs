@@ -81,19 +81,42 @@ impl<'a> Column<'a> {
     /// Converts the values `start..start + out.len()` into `out`, with one type dispatch for
     /// the whole stretch rather than one per value.
     pub fn read_into(&self, start: usize, out: &mut [f64]) {
+        let end = start + out.len();
         with_view!(self, view => {
-            let end = start + out.len();
-            for (slot, value) in out.iter_mut().zip(view.slice(numpy::ndarray::s![start..end])) {
-                *slot = *value as f64;
+            // Contiguous columns (the usual case) convert as a plain slice loop, which the
+            // compiler vectorises; strided views step through ndarray's iterator.
+            if let Some(values) = view.as_slice() {
+                for (slot, value) in out.iter_mut().zip(&values[start..end]) {
+                    *slot = *value as f64;
+                }
+            } else {
+                for (slot, value) in out.iter_mut().zip(view.slice(numpy::ndarray::s![start..end])) {
+                    *slot = *value as f64;
+                }
             }
         })
+    }
+
+    /// Values `start..end` in place when the column is contiguous `float64`, so that readers
+    /// need not convert them.
+    fn f64_slice(&self, start: usize, end: usize) -> Option<&[f64]> {
+        match self {
+            Column::F64(view) => view.as_slice().map(|values| &values[start..end]),
+            _ => None,
+        }
     }
 
     /// Calls `visit(index, value)` for every value in order, without per-value dispatch.
     pub fn for_each(&self, mut visit: impl FnMut(usize, f64)) {
         with_view!(self, view => {
-            for (index, value) in view.iter().enumerate() {
-                visit(index, *value as f64);
+            if let Some(values) = view.as_slice() {
+                for (index, value) in values.iter().enumerate() {
+                    visit(index, *value as f64);
+                }
+            } else {
+                for (index, value) in view.iter().enumerate() {
+                    visit(index, *value as f64);
+                }
             }
         })
     }
@@ -104,8 +127,9 @@ impl<'a> Column<'a> {
 pub const CHUNK: usize = 256;
 
 /// Calls `visit(start, values)` for consecutive stretches of up to [`CHUNK`] rows of
-/// `columns` (all of one length), each converted to `f64` with one type dispatch per column and
-/// stretch, into buffers on the stack.
+/// `columns` (all of one length). Contiguous `float64` columns are lent in place; the others
+/// are converted to `f64` with one type dispatch per column and stretch, into buffers on the
+/// stack.
 pub fn for_each_chunk_of<const N: usize>(
     columns: [&Column<'_>; N],
     mut visit: impl FnMut(usize, [&[f64]; N]),
@@ -116,14 +140,22 @@ pub fn for_each_chunk_of<const N: usize>(
     let mut start = 0;
     while start < rows {
         let length = CHUNK.min(rows - start);
+        let end = start + length;
         for (buffer, column) in buffers.iter_mut().zip(columns) {
-            column.read_into(start, &mut buffer[..length]);
+            if column.f64_slice(start, end).is_none() {
+                column.read_into(start, &mut buffer[..length]);
+            }
         }
+        // Contiguous float64 columns are handed over in place; the others from their buffer.
         visit(
             start,
-            std::array::from_fn(|column| &buffers[column][..length]),
+            std::array::from_fn(|index| {
+                columns[index]
+                    .f64_slice(start, end)
+                    .unwrap_or(&buffers[index][..length])
+            }),
         );
-        start += length;
+        start = end;
     }
 }
 
@@ -177,7 +209,7 @@ impl<'a> Ohlcv<'a> {
             close,
             volume,
         };
-        data.check_volume()?;
+        check_not_negative("volume", &data.volume)?;
         Ok(data)
     }
 
@@ -203,25 +235,10 @@ impl<'a> Ohlcv<'a> {
     }
 
     /// Calls `visit(start, [open, high, low, close, volume])` for consecutive stretches of up to
-    /// [`CHUNK`] candles, converted to `f64` with one type dispatch per column and stretch.
+    /// [`CHUNK`] candles, as [`for_each_chunk_of`] lends them.
     pub fn for_each_chunk(&self, visit: impl FnMut(usize, [&[f64]; 5])) {
         let columns = [&self.open, &self.high, &self.low, &self.close, &self.volume];
         for_each_chunk_of(columns, visit);
-    }
-
-    fn check_volume(&self) -> Result<()> {
-        let mut first_negative = None;
-        self.volume.for_each(|index, value| {
-            if value < 0.0 && first_negative.is_none() {
-                first_negative = Some((index, value));
-            }
-        });
-        match first_negative {
-            Some((index, value)) => Err(Error::data(format!(
-                "volume must not be negative; volume[{index}] is {value}."
-            ))),
-            None => Ok(()),
-        }
     }
 }
 
