@@ -14,9 +14,7 @@
 use crate::errors::{Error, Result};
 use crate::input::{check_not_negative, check_same_length, for_each_chunk_of, Column};
 use crate::layout::{ItemSlots, Panels, PriceScale, VolumeScale, YRounding};
-use crate::raster::candles::{draw_grid, Painter};
-use crate::raster::canvas::Rows;
-use crate::raster::dense::{paint_columns, ColumnItems};
+use crate::raster::candles::draw_grid;
 use crate::raster::frame::ChartFrame;
 use crate::raster::smooth::SmoothLayer;
 use crate::raster::strokes::{PillowPen, Point};
@@ -99,28 +97,63 @@ impl<'a> LineSeries<'a> {
         )
     }
 
-    /// The line's points: the closing price of every drawable row, at its slot's centre.
-    fn points(&self, slots: &ItemSlots, prices: &PriceScale) -> Vec<Point> {
+    /// The line's points (the closing price of every drawable row, at its slot's centre) and
+    /// its volume bars, in one pass over the columns.
+    ///
+    /// The bars are `(first column, last column, top row)` rectangles reaching down to row
+    /// `bottom`, all in one colour, so only their union matters. When there are more rows than
+    /// columns, that union is kept as the top of the tallest bar in each column, and returned
+    /// as one rectangle per stretch of columns with one top: at most one per column, however
+    /// many rows there are.
+    fn points_and_bars(
+        &self,
+        slots: &ItemSlots,
+        prices: &PriceScale,
+        volumes: &VolumeScale,
+        bottom: i32,
+        width: u32,
+    ) -> (Vec<Point>, Vec<(i32, i32, i32)>) {
         let mut points = Vec::with_capacity(self.len());
-        let columns = [&self.high, &self.low, &self.close];
-        for_each_chunk_of(columns, |start, [high, low, close]| {
+        let dense = self.len() > width as usize;
+        let mut bars = Vec::with_capacity(if dense { 0 } else { self.len() });
+        let mut tops = vec![bottom; if dense { width as usize } else { 0 }];
+        let columns = [&self.high, &self.low, &self.close, &self.volume];
+        for_each_chunk_of(columns, |start, [high, low, close, volume]| {
             for row in 0..high.len() {
-                if is_drawable(high[row], low[row], close[row]) {
-                    let y = prices.y(close[row], YRounding::Batch);
-                    points.push(Point::new(slots.center(start + row), y));
+                if !is_drawable(high[row], low[row], close[row]) {
+                    continue;
+                }
+                let index = start + row;
+                let y = prices.y(close[row], YRounding::Batch);
+                points.push(Point::new(slots.center(index), y));
+                let (left, right) = slots.body(index);
+                let top = bottom - volumes.height(volume[row]);
+                if dense {
+                    let (left, right) = (left.max(0), right.min(width as i32 - 1));
+                    for column in left..=right {
+                        let slot = &mut tops[column as usize];
+                        *slot = (*slot).min(top);
+                    }
+                } else {
+                    bars.push((left, right, top));
                 }
             }
         });
-        points
-    }
-
-    /// Whether row `index` has finite high, low and close prices.
-    fn is_drawable(&self, index: usize) -> bool {
-        is_drawable(
-            self.high.get(index),
-            self.low.get(index),
-            self.close.get(index),
-        )
+        if dense {
+            let mut column = 0;
+            while column < tops.len() {
+                let top = tops[column];
+                let run = tops[column..]
+                    .iter()
+                    .take_while(|&&other| other == top)
+                    .count();
+                if top < bottom {
+                    bars.push((column as i32, (column + run - 1) as i32, top));
+                }
+                column += run;
+            }
+        }
+        (points, bars)
     }
 }
 
@@ -168,60 +201,37 @@ pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
     let slots = ItemSlots::new(frame.size.width, series.len());
     let (prices, volumes) = series.scales(&panels);
     let color = frame.palette.up;
-    let draw_grid_on = |rows: &mut Rows<'_>| {
-        if frame.show_grid {
-            draw_grid(rows, &panels, series.len(), slots.slot_width, frame.palette);
-        }
-    };
-    let points = series.points(&slots, &prices);
+    let (points, bars) =
+        series.points_and_bars(&slots, &prices, &volumes, panels.height, frame.size.width);
     let area = (options.fill_area && frame.channels == Channels::Rgba)
         .then(|| area_under(&points, panels.price_height))
         .flatten();
-    let bars = VolumeBars {
-        series,
-        slots,
-        volumes,
-        height: panels.height,
-        color,
-    };
 
-    match Painter::for_density(series.len(), frame.size.width) {
-        Painter::Columns => {
-            let mut canvas = frame.blank_canvas();
-            draw_grid_on(&mut canvas.rows());
-            draw_line(&mut canvas, &points, area.as_deref(), options);
-            paint_columns(&mut canvas, &bars, 1);
-            canvas
-        }
-        Painter::Direct => {
-            // The original draws grid, line, then volume bars. Tall one-pixel bars written
-            // straight into a full frame cost a cache miss per row, so the grid and the bars are
-            // drawn band by band while each band is in cache (see `Canvas::new_in_bands`), the
-            // line over them, and then the bars once more on the few rows where the line can
-            // reach into the volume panel, so that they end up on top as in the original.
-            let shapes: Vec<(i32, i32, i32)> = (0..series.len())
-                .filter_map(|index| bars.shape(index))
-                .collect();
-            let mut canvas = Canvas::new_in_bands(
-                frame.size,
-                frame.channels,
-                frame.palette.background,
-                |rows| {
-                    draw_grid_on(rows);
-                    for &(left, right, top) in &shapes {
-                        rows.fill_rect(left, top, right, bars.height, color);
-                    }
-                },
-            );
-            draw_line(&mut canvas, &points, area.as_deref(), options);
-            if let Some(lowest) = lowest_row_reached(&points, area.as_deref(), options) {
-                for &(left, right, top) in &shapes {
-                    canvas.fill_rect(left, top, right, bars.height.min(lowest), color);
-                }
+    // The original draws grid, line, then volume bars. Tall bars written straight into a full
+    // frame cost a cache miss per row, so the grid and the bars are drawn band by band while
+    // each band is in cache (see `Canvas::new_in_bands`), the line over them, and then the bars
+    // once more on the few rows where the line can reach into the volume panel, so that they
+    // end up on top as in the original.
+    let mut canvas = Canvas::new_in_bands(
+        frame.size,
+        frame.channels,
+        frame.palette.background,
+        |rows| {
+            if frame.show_grid {
+                draw_grid(rows, &panels, series.len(), slots.slot_width, frame.palette);
             }
-            canvas
+            for &(left, right, top) in &bars {
+                rows.fill_rect(left, top, right, panels.height, color);
+            }
+        },
+    );
+    draw_line(&mut canvas, &points, area.as_deref(), options);
+    if let Some(lowest) = lowest_row_reached(&points, area.as_deref(), options) {
+        for &(left, right, top) in &bars {
+            canvas.fill_rect(left, top, right, panels.height.min(lowest), color);
         }
     }
+    canvas
 }
 
 /// Draws the line (and the area under it) over `canvas`, aliased as Pillow does or smooth.
@@ -270,56 +280,6 @@ fn lowest_row_reached(
     let lowest_point = area.unwrap_or(points).iter().map(|point| point.y).max()?;
     let margin = smooth_margin(options.line_width).max(aliased_width(options.line_width) + 1);
     Some(lowest_point.saturating_add(margin))
-}
-
-/// The volume bars under a line, all in the line's colour.
-struct VolumeBars<'s, 'a> {
-    series: &'s LineSeries<'a>,
-    slots: ItemSlots,
-    volumes: VolumeScale,
-    height: i32,
-    color: Rgba,
-}
-
-impl ColumnItems for VolumeBars<'_, '_> {
-    /// First column, last column and top row of a bar.
-    type Shape = (i32, i32, i32);
-
-    fn count(&self) -> usize {
-        self.series.len()
-    }
-
-    fn columns(&self, index: usize) -> (i32, i32) {
-        self.slots.body(index)
-    }
-
-    fn shape(&self, index: usize) -> Option<(i32, i32, i32)> {
-        if !self.series.is_drawable(index) {
-            return None;
-        }
-        let (left, right) = self.slots.body(index);
-        Some((
-            left,
-            right,
-            self.height - self.volumes.height(self.series.volume.get(index)),
-        ))
-    }
-
-    fn pass(&self, _: &(i32, i32, i32)) -> usize {
-        0
-    }
-
-    fn runs(
-        &self,
-        &(left, right, top): &(i32, i32, i32),
-        x: i32,
-        run: &mut impl FnMut(i32, i32, Rgba),
-    ) {
-        if (left..=right).contains(&x) {
-            // Row `height` is off the canvas, so a bar `h` rows tall shows exactly `h` rows.
-            run(top, self.height, self.color);
-        }
-    }
 }
 
 /// The polygon under the line: its points, then straight down to the bottom of the price panel
@@ -382,21 +342,23 @@ mod tests {
             let rows = &mut canvas.rows();
             draw_grid(rows, &panels, series.len(), slots.slot_width, frame.palette);
         }
-        let points = series.points(&slots, &prices);
+        let (points, _) =
+            series.points_and_bars(&slots, &prices, &volumes, panels.height, frame.size.width);
         let area = (options.fill_area && frame.channels == Channels::Rgba)
             .then(|| area_under(&points, panels.price_height))
             .flatten();
         draw_line(&mut canvas, &points, area.as_deref(), options);
-        let bars = VolumeBars {
-            series,
-            slots,
-            volumes,
-            height: panels.height,
-            color: frame.palette.up,
-        };
+        // One bar per drawable row, each painted whole.
         for index in 0..series.len() {
-            if let Some((left, right, top)) = bars.shape(index) {
-                canvas.fill_rect(left, top, right, bars.height, frame.palette.up);
+            let (high, low, close) = (
+                series.high.get(index),
+                series.low.get(index),
+                series.close.get(index),
+            );
+            if is_drawable(high, low, close) {
+                let (left, right) = slots.body(index);
+                let top = panels.height - volumes.height(series.volume.get(index));
+                canvas.fill_rect(left, top, right, panels.height, frame.palette.up);
             }
         }
         canvas
@@ -415,7 +377,29 @@ mod tests {
             .map(|c| if *c < 1.0 { *c } else { c - 0.5 })
             .collect();
         let volume: Vec<f64> = (0..40).map(|i| (i % 7) as f64 * 100.0 + 50.0).collect();
-        let data = series(&high, &low, &close, &volume);
+        // And a dense series (more rows than columns, with gaps), whose bars are merged per
+        // column.
+        let dense_close: Vec<f64> = (0..1_500)
+            .map(|i| {
+                if i % 97 == 0 {
+                    f64::NAN
+                } else {
+                    ((i * 37) % 101) as f64 * 0.1 + [0.0, 9.0][i / 300 % 2]
+                }
+            })
+            .collect();
+        let dense_high: Vec<f64> = dense_close.iter().map(|c| c + 0.5).collect();
+        let dense_low: Vec<f64> = dense_close.iter().map(|c| c - 0.5).collect();
+        let dense_volume: Vec<f64> = (0..1_500).map(|i| ((i * 53) % 89) as f64).collect();
+        for data in [
+            series(&high, &low, &close, &volume),
+            series(&dense_high, &dense_low, &dense_close, &dense_volume),
+        ] {
+            check_banded_bars(&data);
+        }
+    }
+
+    fn check_banded_bars(data: &LineSeries<'_>) {
         for channels in [Channels::Rgba, Channels::Rgb] {
             for (fill_area, antialias) in
                 [(false, false), (true, false), (false, true), (true, true)]
@@ -428,8 +412,8 @@ mod tests {
                     options.frame.channels = channels;
                     options.frame.show_grid = true;
                     assert!(
-                        render_line(&data, &options).pixels()
-                            == in_original_order(&data, &options).pixels(),
+                        render_line(data, &options).pixels()
+                            == in_original_order(data, &options).pixels(),
                         "{channels:?}, fill {fill_area}, smooth {antialias}, width {line_width}"
                     );
                 }

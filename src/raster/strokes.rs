@@ -87,8 +87,23 @@ impl PillowPen {
                 }
             }
         } else {
-            for pair in points.windows(2) {
-                self.wide_segment(canvas, pair[0], pair[1], width, color);
+            let mut index = 0;
+            while index + 1 < points.len() {
+                // Dense charts put many points in one column: the vertical segments between
+                // them are painted together, which gives the same pixels (they are all of one
+                // colour) with a few fills instead of one per segment.
+                let column = points[index].x;
+                let run = points[index..]
+                    .iter()
+                    .take_while(|point| point.x == column)
+                    .count();
+                if run > 2 {
+                    vertical_run(canvas, &points[index..index + run], width, color);
+                    index += run - 1;
+                } else {
+                    self.wide_segment(canvas, points[index], points[index + 1], width, color);
+                    index += 1;
+                }
             }
         }
     }
@@ -126,21 +141,16 @@ impl PillowPen {
             canvas.fill_rect(from.x, from.y, from.x, from.y, color);
             return;
         }
-        let corners = wide_segment_corners(from, to, width);
         if dx == 0 || dy == 0 {
             // A vertical or horizontal segment is an axis-aligned rectangle, and Pillow's
             // polygon filler paints such a rectangle whole, border included. Dense line charts
             // are mostly vertical segments (many points share a pixel column), so this skips
             // the scanline filler for nearly all of them.
-            let (mut left, mut top) = (i32::MAX, i32::MAX);
-            let (mut right, mut bottom) = (i32::MIN, i32::MIN);
-            for corner in corners {
-                (left, right) = (left.min(corner.x), right.max(corner.x));
-                (top, bottom) = (top.min(corner.y), bottom.max(corner.y));
-            }
+            let [left, top, right, bottom] = straight_segment_bounds(from, to, width);
             canvas.fill_rect(left, top, right, bottom, color);
             return;
         }
+        let corners = wide_segment_corners(from, to, width);
         self.fill_polygon_edges(canvas, &corners, color);
     }
 
@@ -347,6 +357,85 @@ fn wide_segment_corners(from: Point, to: Point, width: i32) -> [Point; 4] {
         Point::new(to.x + dx_outer, to.y - dy_inner),
         Point::new(from.x + dx_outer, from.y - dy_inner),
     ]
+}
+
+/// `[left, top, right, bottom]` of the rectangle that [`wide_segment_corners`] gives for a
+/// vertical or horizontal segment, computed in whole pixels.
+///
+/// There the offsets are `round(ratio * d)` with `ratio = round(half) / |d|`, which is the whole
+/// number `±round(half)` to within rounding error, so they are taken exactly here, without the
+/// square root and divisions (the test below checks both agree).
+fn straight_segment_bounds(from: Point, to: Point, width: i32) -> [i32; 4] {
+    let half = f64::from(width - 1) / 2.0;
+    let (inner, outer) = (round_half_down(half), round_half_up(half));
+    if from.x == to.x {
+        let sign = (to.y - from.y).signum();
+        let (a, b) = (from.x - sign * inner, from.x + sign * outer);
+        [a.min(b), from.y.min(to.y), a.max(b), from.y.max(to.y)]
+    } else {
+        let sign = (to.x - from.x).signum();
+        let (a, b) = (from.y + sign * outer, from.y - sign * inner);
+        [from.x.min(to.x), a.min(b), from.x.max(to.x), a.max(b)]
+    }
+}
+
+/// The segments `width` pixels wide joining `points` (at least two, all in one column), as
+/// [`PillowPen::wide_segment`] draws them one by one.
+///
+/// Each segment is the rectangle of [`straight_segment_bounds`]: the columns within `inner` of
+/// the points' column, widened by one column to the right when it goes down the image and to
+/// the left when it goes up (for even widths, where `outer > inner`). So the middle columns
+/// are covered from the highest point to the lowest, and each side column by the segments
+/// going its way, merged where they touch.
+fn vertical_run(canvas: &mut Canvas, points: &[Point], width: i32, color: Rgba) {
+    let x = points[0].x;
+    let (top, bottom) = points
+        .iter()
+        .fold((i32::MAX, i32::MIN), |(top, bottom), point| {
+            (top.min(point.y), bottom.max(point.y))
+        });
+    if top == bottom {
+        // Only zero-length segments: each is its one pixel.
+        canvas.fill_rect(x, top, x, top, color);
+        return;
+    }
+    let half = f64::from(width - 1) / 2.0;
+    let (inner, outer) = (round_half_down(half), round_half_up(half));
+    canvas.fill_rect(x - inner, top, x + inner, bottom, color);
+    if outer == inner {
+        return;
+    }
+    // Rows waiting to be painted in the right (downward) and left (upward) side columns.
+    let mut sides: [Option<(i32, i32)>; 2] = [None, None];
+    let side_columns = [x + outer, x - outer];
+    for pair in points.windows(2) {
+        let (from, to) = (pair[0].y, pair[1].y);
+        if from == to {
+            continue;
+        }
+        let side = usize::from(to < from);
+        let (low, high) = (from.min(to), from.max(to));
+        sides[side] = match sides[side] {
+            Some((waiting_low, waiting_high))
+                if low <= waiting_high + 1 && waiting_low <= high + 1 =>
+            {
+                Some((waiting_low.min(low), waiting_high.max(high)))
+            }
+            waiting => {
+                if let Some((waiting_low, waiting_high)) = waiting {
+                    let column = side_columns[side];
+                    canvas.fill_rect(column, waiting_low, column, waiting_high, color);
+                }
+                Some((low, high))
+            }
+        };
+    }
+    for (side, waiting) in sides.into_iter().enumerate() {
+        if let Some((low, high)) = waiting {
+            let column = side_columns[side];
+            canvas.fill_rect(column, low, column, high, color);
+        }
+    }
 }
 
 /// One polygon edge, with Pillow's single-precision slope.
@@ -691,39 +780,63 @@ fn is_on_side((nx, ny): (f64, f64), x: i32, y: i32) -> bool {
     }
 }
 
+/// `value.floor() as i32` (saturating, NaN to 0) without a call into libm: on the baseline
+/// x86-64 target `f64::floor` is a function call, and the line painter rounds four values per
+/// segment.
+#[inline]
+fn floor_to_i32(value: f64) -> i32 {
+    let truncated = value as i32;
+    if f64::from(truncated) > value {
+        truncated.saturating_sub(1)
+    } else {
+        truncated
+    }
+}
+
+/// `value.ceil() as i32` (saturating, NaN to 0), like [`floor_to_i32`].
+#[inline]
+fn ceil_to_i32(value: f64) -> i32 {
+    let truncated = value as i32;
+    if f64::from(truncated) < value {
+        truncated.saturating_add(1)
+    } else {
+        truncated
+    }
+}
+
 /// Pillow's `ROUND_UP`: halves round away from zero.
 fn round_half_up(value: f64) -> i32 {
     if value >= 0.0 {
-        (value + 0.5).floor() as i32
+        floor_to_i32(value + 0.5)
     } else {
-        -((-value + 0.5).floor() as i32)
+        -floor_to_i32(-value + 0.5)
     }
 }
 
 /// Pillow's `ROUND_DOWN`: halves round toward zero.
 fn round_half_down(value: f64) -> i32 {
     if value >= 0.0 {
-        (value - 0.5).ceil() as i32
+        ceil_to_i32(value - 0.5)
     } else {
-        -((-value - 0.5).ceil() as i32)
+        -ceil_to_i32(-value - 0.5)
     }
 }
 
 /// [`round_half_up`] in single precision, as Pillow rounds polygon crossings.
 fn round_half_up_f32(value: f32) -> i32 {
     if value >= 0.0 {
-        (value + 0.5).floor() as i32
+        floor_to_i32(f64::from(value + 0.5))
     } else {
-        -((-value + 0.5).floor() as i32)
+        -floor_to_i32(f64::from(-value + 0.5))
     }
 }
 
 /// [`round_half_down`] in single precision.
 fn round_half_down_f32(value: f32) -> i32 {
     if value >= 0.0 {
-        (value - 0.5).ceil() as i32
+        ceil_to_i32(f64::from(value - 0.5))
     } else {
-        -((-value - 0.5).ceil() as i32)
+        -ceil_to_i32(f64::from(-value - 0.5))
     }
 }
 
@@ -794,11 +907,95 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_vertical_segments_paint_what_their_segments_paint() {
+        let mut state = 2463534242u64;
+        let mut next = move |limit: i32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % limit as u64) as i32
+        };
+        for case in 0..3000 {
+            let width = 1 + case % 9;
+            // Columns of several points each (some repeated, some off the canvas), joined by
+            // diagonal segments.
+            let mut points = Vec::new();
+            let mut x = next(4) - 2;
+            while points.len() < 40 {
+                for _ in 0..1 + next(6) {
+                    let y = if next(4) == 0 {
+                        points.last().map_or(5, |point: &Point| point.y)
+                    } else {
+                        next(16) - 3
+                    };
+                    points.push(Point::new(x, y));
+                }
+                x += next(3);
+            }
+            let mut merged = canvas(24, 24);
+            PillowPen::new().polyline(&mut merged, &points, width, INK);
+            let mut one_by_one = canvas(24, 24);
+            let mut pen = PillowPen::new();
+            if width <= 1 {
+                pen.polyline(&mut one_by_one, &points, width, INK);
+            } else {
+                for pair in points.windows(2) {
+                    pen.wide_segment(&mut one_by_one, pair[0], pair[1], width, INK);
+                }
+            }
+            assert_eq!(
+                rows(&merged),
+                rows(&one_by_one),
+                "width {width}, {points:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_number_rounding_matches_the_standard_library() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -1.0,
+            2.5,
+            -2.5,
+            1e-300,
+            -1e-300,
+            2147483646.5,
+            2147483647.5,
+            -2147483648.5,
+            1e12,
+            -1e12,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let mut state = 88172645463325252u64;
+        for _ in 0..10_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            values.push((state as i64) as f64 / 1e13);
+        }
+        for value in values {
+            assert_eq!(
+                floor_to_i32(value),
+                value.floor() as i32,
+                "floor of {value}"
+            );
+            assert_eq!(ceil_to_i32(value), value.ceil() as i32, "ceil of {value}");
+        }
+    }
+
+    #[test]
     fn straight_segments_take_the_rectangle_path_with_the_polygon_pixels() {
         // The rectangle shortcut for vertical and horizontal segments must paint exactly what
         // the scanline filler paints for the same four corners, clipped or not.
         for width in 2..=12 {
-            for length in -9..=9 {
+            for length in (-9..=9).chain([-1000, -333, -97, 97, 333, 1000]) {
                 for (x, y) in [(6, 6), (0, 0), (11, 11), (-2, 5), (5, 13)] {
                     for to in [Point::new(x, y + length), Point::new(x + length, y)] {
                         let from = Point::new(x, y);
