@@ -76,6 +76,7 @@ impl Canvas {
                 pixels: band,
                 width,
                 first_row: (index * band_bytes / row_bytes) as i32,
+                height: size.height as i32,
                 channels,
             });
         };
@@ -169,6 +170,7 @@ impl Canvas {
             pixels: &mut self.pixels,
             width: self.width,
             first_row: 0,
+            height: self.height,
             channels: self.channels,
         }
     }
@@ -213,6 +215,8 @@ pub struct Rows<'p> {
     pixels: &'p mut [u8],
     width: i32,
     first_row: i32,
+    /// Height of the whole image these rows belong to.
+    height: i32,
     channels: Channels,
 }
 
@@ -222,8 +226,23 @@ impl Rows<'_> {
         self.width as u32
     }
 
-    /// One past the last row.
-    fn end_row(&self) -> i32 {
+    /// Height of the whole image, not only of these rows.
+    pub fn image_height(&self) -> i32 {
+        self.height
+    }
+
+    /// The first of these rows.
+    pub fn first_row(&self) -> i32 {
+        self.first_row
+    }
+
+    /// Whether any row of `top..=bottom` is one of these rows.
+    pub fn touches(&self, top: i32, bottom: i32) -> bool {
+        top < self.end_row() && bottom >= self.first_row
+    }
+
+    /// One past the last of these rows.
+    pub fn end_row(&self) -> i32 {
         self.first_row + (self.pixels.len() / (self.width as usize * self.channels as usize)) as i32
     }
 

@@ -19,10 +19,12 @@ use crate::raster::frame::ChartFrame;
 use crate::raster::smooth::SmoothLayer;
 use crate::raster::strokes::{PillowPen, Point};
 use crate::raster::{Canvas, Channels};
-use crate::style::Rgba;
 
 /// Alpha of the area under the line.
 pub const FILL_ALPHA: u8 = 50;
+/// Widest aliased line drawn without pie slices at its bends (Pillow's curve joints start
+/// above it).
+const MAX_WIDTH_WITHOUT_BENDS: i32 = 4;
 /// Thinnest accepted line, in pixels.
 pub const MIN_LINE_WIDTH: f64 = 0.1;
 /// Widest accepted line, in pixels.
@@ -208,10 +210,17 @@ pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
         .flatten();
 
     // The original draws grid, line, then volume bars. Tall bars written straight into a full
-    // frame cost a cache miss per row, so the grid and the bars are drawn band by band while
-    // each band is in cache (see `Canvas::new_in_bands`), the line over them, and then the bars
-    // once more on the few rows where the line can reach into the volume panel, so that they
-    // end up on top as in the original.
+    // frame cost a cache miss per row, so the image is drawn band by band while each band is in
+    // cache, in parallel (see `Canvas::new_in_bands`). An aliased line of at most one point
+    // per column, without area or bends, is cheap to clip to a band, so it is drawn there too,
+    // in its place between grid and bars. Any other line is drawn over the finished bands, and
+    // then the bars once more on the few rows where the line can reach into the volume panel,
+    // so that they end up on top as in the original.
+    let width = aliased_width(options.line_width);
+    let line_in_bands = !options.antialias
+        && area.is_none()
+        && width <= MAX_WIDTH_WITHOUT_BENDS
+        && points.len() <= frame.size.width as usize;
     let mut canvas = Canvas::new_in_bands(
         frame.size,
         frame.channels,
@@ -220,15 +229,20 @@ pub fn render_line(series: &LineSeries<'_>, options: &LineOptions) -> Canvas {
             if frame.show_grid {
                 draw_grid(rows, &panels, series.len(), slots.slot_width, frame.palette);
             }
+            if line_in_bands && points.len() >= 2 {
+                PillowPen::new().polyline(rows, &points, width, color);
+            }
             for &(left, right, top) in &bars {
                 rows.fill_rect(left, top, right, panels.height, color);
             }
         },
     );
-    draw_line(&mut canvas, &points, area.as_deref(), options);
-    if let Some(lowest) = lowest_row_reached(&points, area.as_deref(), options) {
-        for &(left, right, top) in &bars {
-            canvas.fill_rect(left, top, right, panels.height.min(lowest), color);
+    if !line_in_bands {
+        draw_line(&mut canvas, &points, area.as_deref(), options);
+        if let Some(lowest) = lowest_row_reached(&points, area.as_deref(), options) {
+            for &(left, right, top) in &bars {
+                canvas.fill_rect(left, top, right, panels.height.min(lowest), color);
+            }
         }
     }
     canvas
@@ -252,12 +266,12 @@ fn draw_line(canvas: &mut Canvas, points: &[Point], area: Option<&[Point]>, opti
             layer.composite_onto(canvas);
         }
     } else {
-        let mut pen = PillowPen::new();
+        let (mut pen, rows) = (PillowPen::new(), &mut canvas.rows());
         if let Some(area) = area {
-            pen.fill_polygon(canvas, area, area_color);
+            pen.fill_polygon(rows, area, area_color);
         }
         if points.len() >= 2 {
-            pen.curved_polyline(canvas, points, aliased_width(options.line_width), color);
+            pen.curved_polyline(rows, points, aliased_width(options.line_width), color);
         }
     }
 }
@@ -400,22 +414,28 @@ mod tests {
     }
 
     fn check_banded_bars(data: &LineSeries<'_>) {
-        for channels in [Channels::Rgba, Channels::Rgb] {
-            for (fill_area, antialias) in
-                [(false, false), (true, false), (false, true), (true, true)]
-            {
-                for line_width in [1.0, 2.0, 7.0, 20.0] {
-                    let mut options = LineOptions {
-                        line_width,
-                        ..options(fill_area, antialias)
-                    };
-                    options.frame.channels = channels;
-                    options.frame.show_grid = true;
-                    assert!(
-                        render_line(data, &options).pixels()
-                            == in_original_order(data, &options).pixels(),
-                        "{channels:?}, fill {fill_area}, smooth {antialias}, width {line_width}"
-                    );
+        // 200x100 is one band; 300x2000 is several (see `Canvas::new_in_bands`), so lines and
+        // bars are clipped at band edges.
+        for (width, height) in [(200, 100), (300, 2_000)] {
+            for channels in [Channels::Rgba, Channels::Rgb] {
+                for (fill_area, antialias) in
+                    [(false, false), (true, false), (false, true), (true, true)]
+                {
+                    for line_width in [1.0, 2.0, 3.0, 4.0, 7.0, 20.0] {
+                        let mut options = LineOptions {
+                            line_width,
+                            ..options(fill_area, antialias)
+                        };
+                        options.frame.size = ChartSize { width, height };
+                        options.frame.channels = channels;
+                        options.frame.show_grid = true;
+                        assert!(
+                            render_line(data, &options).pixels()
+                                == in_original_order(data, &options).pixels(),
+                            "{width}x{height} {channels:?}, fill {fill_area}, \
+                             smooth {antialias}, width {line_width}"
+                        );
+                    }
                 }
             }
         }

@@ -148,6 +148,7 @@ impl PnfLayout {
 }
 
 fn draw_mark(canvas: &mut Canvas, pen: &mut PillowPen, mark: BoxMark, frame: &ChartFrame) {
+    let canvas = &mut canvas.rows();
     let BoundingBox {
         left,
         top,

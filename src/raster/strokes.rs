@@ -26,7 +26,7 @@
 //! Everything overwrites pixels without blending, clips to the canvas, and reuses the buffers of
 //! one [`PillowPen`] instead of allocating per shape.
 
-use crate::raster::Canvas;
+use crate::raster::canvas::Rows;
 use crate::style::Rgba;
 
 /// A pixel position; may lie outside the canvas.
@@ -76,10 +76,17 @@ impl PillowPen {
 
     /// Pillow's `line(points, width=width)` without joints: one-pixel segments plus the last
     /// point when `width <= 1`, otherwise one filled polygon per segment.
-    pub fn polyline(&mut self, canvas: &mut Canvas, points: &[Point], width: i32, color: Rgba) {
+    pub fn polyline(&mut self, canvas: &mut Rows<'_>, points: &[Point], width: i32, color: Rgba) {
+        // Segments that cannot reach `canvas`'s rows are skipped, so that drawing a line band by
+        // band costs little more than drawing it once.
+        let reaches = |canvas: &Rows<'_>, a: &Point, b: &Point| {
+            canvas.touches(a.y.min(b.y) - width, a.y.max(b.y) + width)
+        };
         if width <= 1 {
             for pair in points.windows(2) {
-                thin_segment(canvas, pair[0], pair[1], color);
+                if reaches(canvas, &pair[0], &pair[1]) {
+                    thin_segment(canvas, pair[0], pair[1], color);
+                }
             }
             if let [.., last] = points {
                 if points.len() >= 2 {
@@ -98,10 +105,21 @@ impl PillowPen {
                     .take_while(|point| point.x == column)
                     .count();
                 if run > 2 {
-                    vertical_run(canvas, &points[index..index + run], width, color);
+                    let run_points = &points[index..index + run];
+                    let (top, bottom) = column_extent(run_points);
+                    if reaches(
+                        canvas,
+                        &Point::new(column, top),
+                        &Point::new(column, bottom),
+                    ) {
+                        vertical_run(canvas, run_points, width, color);
+                    }
                     index += run - 1;
                 } else {
-                    self.wide_segment(canvas, points[index], points[index + 1], width, color);
+                    let (from, to) = (points[index], points[index + 1]);
+                    if reaches(canvas, &from, &to) {
+                        self.wide_segment(canvas, from, to, width, color);
+                    }
                     index += 1;
                 }
             }
@@ -113,7 +131,7 @@ impl PillowPen {
     /// across each bend that closes the gap between the slice and the segments.
     pub fn curved_polyline(
         &mut self,
-        canvas: &mut Canvas,
+        canvas: &mut Rows<'_>,
         points: &[Point],
         width: i32,
         color: Rgba,
@@ -130,7 +148,7 @@ impl PillowPen {
     /// A segment of `width` pixels from `from` to `to`, as a filled four-sided polygon.
     pub fn wide_segment(
         &mut self,
-        canvas: &mut Canvas,
+        canvas: &mut Rows<'_>,
         from: Point,
         to: Point,
         width: i32,
@@ -155,7 +173,7 @@ impl PillowPen {
     }
 
     /// Fills the closed polygon through `corners` with the scanline filler.
-    fn fill_polygon_edges(&mut self, canvas: &mut Canvas, corners: &[Point], color: Rgba) {
+    fn fill_polygon_edges(&mut self, canvas: &mut Rows<'_>, corners: &[Point], color: Rgba) {
         self.edges.clear();
         for index in 0..corners.len() {
             self.edges.push(Edge::new(
@@ -167,7 +185,7 @@ impl PillowPen {
     }
 
     /// Pillow's `polygon(vertices, fill=color)`: the polygon closed back to its first vertex.
-    pub fn fill_polygon(&mut self, canvas: &mut Canvas, vertices: &[Point], color: Rgba) {
+    pub fn fill_polygon(&mut self, canvas: &mut Rows<'_>, vertices: &[Point], color: Rgba) {
         let (Some(&first), Some(&last)) = (vertices.first(), vertices.last()) else {
             return;
         };
@@ -190,7 +208,7 @@ impl PillowPen {
     /// least half the box fills the ellipse.
     pub fn ellipse_outline(
         &mut self,
-        canvas: &mut Canvas,
+        canvas: &mut Rows<'_>,
         bbox: BoundingBox,
         width: i32,
         color: Rgba,
@@ -204,7 +222,7 @@ impl PillowPen {
     /// the angles `start` and `end` (degrees, clockwise from three o'clock).
     pub fn fill_pieslice(
         &mut self,
-        canvas: &mut Canvas,
+        canvas: &mut Rows<'_>,
         bbox: BoundingBox,
         start: f64,
         end: f64,
@@ -225,7 +243,7 @@ impl PillowPen {
     /// `next` of a curved line `width` pixels wide.
     fn curve_joint(
         &mut self,
-        canvas: &mut Canvas,
+        canvas: &mut Rows<'_>,
         previous: Point,
         point: Point,
         next: Point,
@@ -267,7 +285,7 @@ impl PillowPen {
     }
 
     /// Fills the polygon whose edges are in `self.edges`, scanline by scanline.
-    fn fill_edges(&mut self, canvas: &mut Canvas, color: Rgba) {
+    fn fill_edges(&mut self, canvas: &mut Rows<'_>, color: Rgba) {
         let Some(first) = self.edges.first() else {
             return;
         };
@@ -284,7 +302,7 @@ impl PillowPen {
         }
         self.edges.retain(|edge| !edge.is_horizontal());
         let top = top.max(0);
-        let last_row = bottom.min(canvas.height() as i32);
+        let last_row = bottom.min(canvas.image_height());
 
         // Only the edges crossing a row are visited, in their original order: Pillow's vertex
         // rules depend on that order.
@@ -295,7 +313,9 @@ impl PillowPen {
         self.active.clear();
         let mut admitted = 0;
 
-        for y in top..=last_row {
+        // Rows are independent of each other, so the scan can start and stop at the rows that
+        // `canvas` holds: the active edges on its first row are found by the same rules.
+        for y in top.max(canvas.first_row())..=last_row.min(canvas.end_row() - 1) {
             let before = self.active.len();
             while let Some(&index) = self.by_first_row.get(admitted) {
                 if edges[index].ymin > y {
@@ -387,13 +407,9 @@ fn straight_segment_bounds(from: Point, to: Point, width: i32) -> [i32; 4] {
 /// the left when it goes up (for even widths, where `outer > inner`). So the middle columns
 /// are covered from the highest point to the lowest, and each side column by the segments
 /// going its way, merged where they touch.
-fn vertical_run(canvas: &mut Canvas, points: &[Point], width: i32, color: Rgba) {
+fn vertical_run(canvas: &mut Rows<'_>, points: &[Point], width: i32, color: Rgba) {
     let x = points[0].x;
-    let (top, bottom) = points
-        .iter()
-        .fold((i32::MAX, i32::MIN), |(top, bottom), point| {
-            (top.min(point.y), bottom.max(point.y))
-        });
+    let (top, bottom) = column_extent(points);
     if top == bottom {
         // Only zero-length segments: each is its one pixel.
         canvas.fill_rect(x, top, x, top, color);
@@ -436,6 +452,15 @@ fn vertical_run(canvas: &mut Canvas, points: &[Point], width: i32, color: Rgba) 
             canvas.fill_rect(column, low, column, high, color);
         }
     }
+}
+
+/// The highest and lowest row among `points`.
+fn column_extent(points: &[Point]) -> (i32, i32) {
+    points
+        .iter()
+        .fold((i32::MAX, i32::MIN), |(top, bottom), point| {
+            (top.min(point.y), bottom.max(point.y))
+        })
 }
 
 /// One polygon edge, with Pillow's single-precision slope.
@@ -524,7 +549,7 @@ fn corner_crossing(
 }
 
 /// A one-pixel segment from `from` toward `to`, stopping one pixel short of `to`.
-fn thin_segment(canvas: &mut Canvas, from: Point, to: Point, color: Rgba) {
+fn thin_segment(canvas: &mut Rows<'_>, from: Point, to: Point, color: Rgba) {
     let (mut x, mut y) = (from.x, from.y);
     let step_x = if to.x >= x { 1 } else { -1 };
     let step_y = if to.y >= y { 1 } else { -1 };
@@ -844,7 +869,7 @@ fn round_half_down_f32(value: f32) -> i32 {
 mod tests {
     use super::*;
     use crate::layout::ChartSize;
-    use crate::raster::Channels;
+    use crate::raster::{Canvas, Channels};
 
     const INK: Rgba = [255, 255, 255, 255];
 
@@ -877,7 +902,12 @@ mod tests {
     #[test]
     fn thin_polyline_is_bresenham_plus_the_last_point() {
         let mut canvas = canvas(8, 4);
-        PillowPen::new().polyline(&mut canvas, &[Point::new(0, 0), Point::new(6, 2)], 1, INK);
+        PillowPen::new().polyline(
+            &mut canvas.rows(),
+            &[Point::new(0, 0), Point::new(6, 2)],
+            1,
+            INK,
+        );
         assert_eq!(
             painted(&canvas),
             vec![(0, 0), (1, 0), (2, 1), (3, 1), (4, 1), (5, 2), (6, 2)]
@@ -889,7 +919,7 @@ mod tests {
         for width in [1, 2, 5] {
             let mut canvas = canvas(8, 8);
             let points = [Point::new(3, 3), Point::new(3, 3)];
-            PillowPen::new().polyline(&mut canvas, &points, width, INK);
+            PillowPen::new().polyline(&mut canvas.rows(), &points, width, INK);
             assert_eq!(painted(&canvas), vec![(3, 3)], "width {width}");
         }
     }
@@ -897,10 +927,20 @@ mod tests {
     #[test]
     fn even_width_leans_right_going_down_and_left_going_up() {
         let mut down = canvas(8, 8);
-        PillowPen::new().polyline(&mut down, &[Point::new(3, 1), Point::new(3, 5)], 2, INK);
+        PillowPen::new().polyline(
+            &mut down.rows(),
+            &[Point::new(3, 1), Point::new(3, 5)],
+            2,
+            INK,
+        );
         assert!(painted(&down).iter().all(|&(x, _)| x == 3 || x == 4));
         let mut up = canvas(8, 8);
-        PillowPen::new().polyline(&mut up, &[Point::new(3, 5), Point::new(3, 1)], 2, INK);
+        PillowPen::new().polyline(
+            &mut up.rows(),
+            &[Point::new(3, 5), Point::new(3, 1)],
+            2,
+            INK,
+        );
         assert!(painted(&up).iter().all(|&(x, _)| x == 2 || x == 3));
         assert_eq!(painted(&down).len(), 10);
         assert_eq!(painted(&up).len(), 10);
@@ -933,14 +973,14 @@ mod tests {
                 x += next(3);
             }
             let mut merged = canvas(24, 24);
-            PillowPen::new().polyline(&mut merged, &points, width, INK);
+            PillowPen::new().polyline(&mut merged.rows(), &points, width, INK);
             let mut one_by_one = canvas(24, 24);
             let mut pen = PillowPen::new();
             if width <= 1 {
-                pen.polyline(&mut one_by_one, &points, width, INK);
+                pen.polyline(&mut one_by_one.rows(), &points, width, INK);
             } else {
                 for pair in points.windows(2) {
-                    pen.wide_segment(&mut one_by_one, pair[0], pair[1], width, INK);
+                    pen.wide_segment(&mut one_by_one.rows(), pair[0], pair[1], width, INK);
                 }
             }
             assert_eq!(
@@ -1003,10 +1043,10 @@ mod tests {
                             continue;
                         }
                         let mut fast = canvas(12, 12);
-                        PillowPen::new().wide_segment(&mut fast, from, to, width, INK);
+                        PillowPen::new().wide_segment(&mut fast.rows(), from, to, width, INK);
                         let mut general = canvas(12, 12);
                         let corners = wide_segment_corners(from, to, width);
-                        PillowPen::new().fill_polygon_edges(&mut general, &corners, INK);
+                        PillowPen::new().fill_polygon_edges(&mut general.rows(), &corners, INK);
                         assert_eq!(
                             rows(&fast),
                             rows(&general),
@@ -1028,7 +1068,7 @@ mod tests {
             (Point::new(3, 2), vec![]),
         ] {
             let mut canvas = canvas(8, 8);
-            thin_segment(&mut canvas, Point::new(3, 2), to, INK);
+            thin_segment(&mut canvas.rows(), Point::new(3, 2), to, INK);
             let mut expected = expected;
             expected.sort_by_key(|&(x, y)| (y, x));
             assert_eq!(painted(&canvas), expected, "to {to:?}");
@@ -1044,7 +1084,7 @@ mod tests {
             Point::new(4, 3),
             Point::new(1, 3),
         ];
-        PillowPen::new().fill_polygon(&mut canvas, &square, INK);
+        PillowPen::new().fill_polygon(&mut canvas.rows(), &square, INK);
         assert_eq!(painted(&canvas).len(), 4 * 3);
     }
 
@@ -1054,7 +1094,7 @@ mod tests {
         // tip would be a lone pixel with a gap before row 6's span (Pillow draws 5..=6).
         let mut canvas = canvas(24, 12);
         let wedge = [Point::new(5, 5), Point::new(20, 8), Point::new(12, 9)];
-        PillowPen::new().fill_polygon(&mut canvas, &wedge, INK);
+        PillowPen::new().fill_polygon(&mut canvas.rows(), &wedge, INK);
         assert_eq!(&rows(&canvas)[5][..9], ".....##..");
         assert_eq!(&rows(&canvas)[6][..11], ".......####");
     }
@@ -1069,7 +1109,7 @@ mod tests {
             right: 8,
             bottom: 6,
         };
-        PillowPen::new().ellipse_outline(&mut canvas, bbox, 2, INK);
+        PillowPen::new().ellipse_outline(&mut canvas.rows(), bbox, 2, INK);
         assert_eq!(
             rows(&canvas),
             vec![
@@ -1094,12 +1134,12 @@ mod tests {
             bottom: 9,
         };
         let mut slice = canvas(16, 12);
-        PillowPen::new().fill_pieslice(&mut slice, bbox, 0.0, 360.0, INK);
+        PillowPen::new().fill_pieslice(&mut slice.rows(), bbox, 0.0, 360.0, INK);
         let mut ellipse = canvas(16, 12);
-        PillowPen::new().ellipse_outline(&mut ellipse, bbox, 100, INK);
+        PillowPen::new().ellipse_outline(&mut ellipse.rows(), bbox, 100, INK);
         assert_eq!(painted(&slice), painted(&ellipse));
         let mut quarter = canvas(16, 12);
-        PillowPen::new().fill_pieslice(&mut quarter, bbox, 0.0, 90.0, INK);
+        PillowPen::new().fill_pieslice(&mut quarter.rows(), bbox, 0.0, 90.0, INK);
         // Clockwise from three o'clock: the lower right quarter.
         assert!(painted(&quarter).iter().all(|&(x, y)| x >= 7 && y >= 5));
         assert!(!painted(&quarter).is_empty());
@@ -1123,13 +1163,13 @@ mod tests {
         let mut canvas = canvas(10, 10);
         let mut pen = PillowPen::new();
         pen.polyline(
-            &mut canvas,
+            &mut canvas.rows(),
             &[Point::new(-50, -5), Point::new(60, 15)],
             7,
             INK,
         );
         pen.fill_polygon(
-            &mut canvas,
+            &mut canvas.rows(),
             &[Point::new(-9, -9), Point::new(30, 2), Point::new(2, 30)],
             INK,
         );
@@ -1139,7 +1179,7 @@ mod tests {
             right: 30,
             bottom: 30,
         };
-        pen.ellipse_outline(&mut canvas, bbox, 2, INK);
+        pen.ellipse_outline(&mut canvas.rows(), bbox, 2, INK);
         assert!(!painted(&canvas).is_empty());
     }
 }
