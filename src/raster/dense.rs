@@ -134,18 +134,23 @@ fn paint_band<I: ColumnItems>(
 /// prices, and every volume bar reaches the bottom edge), so most runs merge and
 /// [`PaintedRows::paint`] sees a few unions instead of every run. Painting consecutive runs of
 /// one colour as their union, in any order, gives the same pixels as painting them one by one:
-/// nothing of another colour comes between them. Two unions are kept because each item
-/// usually has one run in the price panel and one in the volume panel.
+/// nothing of another colour comes between them. A few unions are kept: each item usually has
+/// one run in the price panel and one in the volume panel, and the one-row ticks that OHLC bars
+/// reach into the next column trace a walk with small gaps that close as more ticks arrive.
 #[derive(Debug, Default)]
 struct PendingRuns {
     color: Rgba,
-    runs: [(i32, i32); 2],
+    runs: [(i32, i32); PENDING_UNIONS],
     len: usize,
 }
 
+/// Disjoint unions [`PendingRuns`] keeps before painting one (measured on 100,000 OHLC bars:
+/// 4 paints a third fewer runs than 2, and 8 no fewer than 4).
+const PENDING_UNIONS: usize = 4;
+
 impl PendingRuns {
     /// Adds rows `top..=bottom` in `color`, first painting (with `paint`) the runs waiting in
-    /// another colour, or the oldest run when two disjoint ones are already waiting.
+    /// another colour, or the oldest run when [`PENDING_UNIONS`] disjoint ones are already waiting.
     #[inline]
     fn add(&mut self, top: i32, bottom: i32, color: Rgba, paint: &mut impl FnMut(i32, i32, Rgba)) {
         if top > bottom {
@@ -171,7 +176,7 @@ impl PendingRuns {
         if self.len == self.runs.len() {
             let (oldest_top, oldest_bottom) = self.runs[0];
             paint(oldest_top, oldest_bottom, self.color);
-            self.runs[0] = self.runs[1];
+            self.runs.copy_within(1.., 0);
             self.len -= 1;
         }
         self.runs[self.len] = (top, bottom);
