@@ -90,7 +90,8 @@ impl<'a> Column<'a> {
                     *slot = *value as f64;
                 }
             } else {
-                for (slot, value) in out.iter_mut().zip(view.slice(numpy::ndarray::s![start..end])) {
+                let values = view.slice(numpy::ndarray::s![start..end]);
+                for (slot, value) in out.iter_mut().zip(values) {
                     *slot = *value as f64;
                 }
             }
