@@ -132,7 +132,8 @@ impl CandleLayout<'_, '_> {
         (center - (width - 1) / 2, center + width / 2)
     }
 
-    fn draw(&self, canvas: &mut Rows<'_>, candle: &CandleShape) {
+    /// Draws the candle, with its volume bar only down to row `volume_end` (included).
+    fn draw(&self, canvas: &mut Rows<'_>, candle: &CandleShape, volume_end: i32) {
         let CandleColumns { start, end, center } = candle.columns;
         let color = candle.color;
         canvas.vertical_line(
@@ -149,7 +150,7 @@ impl CandleLayout<'_, '_> {
         }
         // The bar spans rows volume_top..=height; the last row is off the canvas, so a bar of
         // height h shows exactly h rows and a zero-height bar shows none.
-        canvas.fill_rect(start, candle.volume_top, end, self.panels.height, color);
+        canvas.fill_rect(start, candle.volume_top, end, volume_end, color);
     }
 }
 
@@ -275,6 +276,16 @@ pub fn render_candles_with(data: &Ohlcv<'_>, options: &CandleOptions, painter: P
                     .filter_map(|index| layout.shape(index))
                     .collect()
             };
+            // Below the price panel there are only volume bars, whose rows repeat until the
+            // next bar starts: they are painted there by `fill_bars_down`, after the rest.
+            let below_prices = panels.price_height + 1;
+            let volume_bars: Vec<(i32, i32, i32, Rgba)> = candles
+                .iter()
+                .map(|candle| {
+                    let columns = candle.columns;
+                    (columns.start, columns.end, candle.volume_top, candle.color)
+                })
+                .collect();
             Canvas::new_in_bands(
                 options.size,
                 options.channels,
@@ -282,8 +293,9 @@ pub fn render_candles_with(data: &Ohlcv<'_>, options: &CandleOptions, painter: P
                 |rows| {
                     draw_grid_on(rows);
                     for candle in &candles {
-                        layout.draw(rows, candle);
+                        layout.draw(rows, candle, below_prices - 1);
                     }
+                    rows.fill_bars_down(below_prices, &volume_bars);
                 },
             )
         }
@@ -343,7 +355,13 @@ mod tests {
     ) {
         let rows = random_walk(count, count as u64 * 31 + width as u64);
         let column = |k: usize| rows.iter().map(|row| row[k]).collect::<Vec<f64>>();
-        let columns: Vec<Vec<f64>> = (0..5).map(column).collect();
+        let mut columns: Vec<Vec<f64>> = (0..5).map(column).collect();
+        if height > 1_000 {
+            // Volumes of a few sizes, zero included: many bars start on one row.
+            for volume in &mut columns[4] {
+                *volume = (*volume / 250.0).floor() * 250.0;
+            }
+        }
         let data = Ohlcv::new(
             Column::from_slice(&columns[0]),
             Column::from_slice(&columns[1]),
@@ -381,7 +399,10 @@ mod tests {
         ] {
             for body in [BodyStyle::Filled, BodyStyle::HollowRising] {
                 for batch in [None, Some(true), Some(false)] {
-                    both_painters_agree(count, width, 250, body, batch);
+                    // 250 rows are one band of `Canvas::new_in_bands`; 2,000 are several.
+                    for height in [250, 2_000] {
+                        both_painters_agree(count, width, height, body, batch);
+                    }
                 }
             }
         }

@@ -72,10 +72,13 @@ impl Canvas {
             // SAFETY: `fill_background` initialised every byte of `band`, and `MaybeUninit<u8>`
             // has the layout of `u8`.
             let band = unsafe { &mut *(band as *mut [MaybeUninit<u8>] as *mut [u8]) };
+            let first_row = (index * band_bytes / row_bytes) as i32;
+            let end_row = first_row + (band.len() / row_bytes) as i32;
             draw(&mut Rows {
                 pixels: band,
                 width,
-                first_row: (index * band_bytes / row_bytes) as i32,
+                first_row,
+                end_row,
                 height: size.height as i32,
                 channels,
             });
@@ -170,6 +173,7 @@ impl Canvas {
             pixels: &mut self.pixels,
             width: self.width,
             first_row: 0,
+            end_row: self.height,
             height: self.height,
             channels: self.channels,
         }
@@ -215,6 +219,9 @@ pub struct Rows<'p> {
     pixels: &'p mut [u8],
     width: i32,
     first_row: i32,
+    /// One past the last of these rows (kept, not derived from the buffer's length, because
+    /// every primitive clips to it).
+    end_row: i32,
     /// Height of the whole image these rows belong to.
     height: i32,
     channels: Channels,
@@ -243,7 +250,45 @@ impl Rows<'_> {
 
     /// One past the last of these rows.
     pub fn end_row(&self) -> i32 {
-        self.first_row + (self.pixels.len() / (self.width as usize * self.channels as usize)) as i32
+        self.end_row
+    }
+
+    /// Paints `bars`, in order, on the rows from `from_row` on: bar `(left, right, top, color)`
+    /// fills columns `left..=right` from row `top` down to the bottom of the image.
+    ///
+    /// Those rows must hold only the background so far, and nothing else may be drawn on them.
+    /// Then a row differs from the one above only where a bar starts, so only those rows are
+    /// painted bar by bar and every other row is a copy of the row above: a volume panel costs
+    /// about one copy per row instead of one fill per bar and row.
+    pub fn fill_bars_down(&mut self, from_row: i32, bars: &[(i32, i32, i32, Rgba)]) {
+        let (start, end) = (from_row.max(self.first_row), self.end_row());
+        if start >= end {
+            return;
+        }
+        let mut starts: Vec<i32> = bars
+            .iter()
+            .map(|&(_, _, top, _)| top.max(start))
+            .filter(|&top| top < end)
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let Some(&first) = starts.first() else {
+            return;
+        };
+        let row_bytes = self.width as usize * self.channels as usize;
+        let mut next_start = starts.iter().peekable();
+        for y in first..end {
+            if next_start.next_if_eq(&&y).is_some() {
+                for &(left, right, top, color) in bars {
+                    if top <= y {
+                        self.fill_rect(left, y, right, y, color);
+                    }
+                }
+            } else {
+                let row = (y - self.first_row) as usize * row_bytes;
+                self.pixels.copy_within(row - row_bytes..row, row);
+            }
+        }
     }
 
     /// Fills the rectangle with corners (`x0`, `y0`) and (`x1`, `y1`), both included.
@@ -263,15 +308,17 @@ impl Rows<'_> {
                 let word = u32::from_ne_bytes(color);
                 let width = self.width as usize;
                 let span = (x1 - x0) as usize + 1;
-                let rows = words[y0 as usize * width + x0 as usize..]
-                    .chunks_mut(width)
-                    .take((y1 - y0) as usize + 1);
+                // Row starts are stepped to rather than found by splitting the pixels into
+                // rows, which costs a division per call (and most calls clip to nothing or to
+                // a few rows).
+                let first = y0 as usize * width + x0 as usize;
+                let starts = (0..=(y1 - y0) as usize).map(|row| first + row * width);
                 // Wicks and thin bars (one or two columns) are most of the calls: plain stores
                 // per row there, without setting up a slice fill per row.
                 match span {
-                    1 => rows.for_each(|row| row[0] = word),
-                    2 => rows.for_each(|row| row[..2].copy_from_slice(&[word, word])),
-                    _ => rows.for_each(|row| row[..span].fill(word)),
+                    1 => starts.for_each(|start| words[start] = word),
+                    2 => starts.for_each(|start| words[start..start + 2].fill(word)),
+                    _ => starts.for_each(|start| words[start..start + span].fill(word)),
                 }
                 return;
             }
