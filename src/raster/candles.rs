@@ -5,6 +5,7 @@ use crate::layout::{
     candle_scales, grid_columns, CandleColumns, CandleSlots, ChartSize, Panels, PriceScale,
     VolumeScale, YRounding,
 };
+use crate::raster::canvas::BarsDown;
 use crate::raster::dense::{paint_columns, ColumnItems};
 use crate::raster::{Canvas, Channels, Rows};
 use crate::style::{Palette, Rgba};
@@ -279,13 +280,13 @@ pub fn render_candles_with(data: &Ohlcv<'_>, options: &CandleOptions, painter: P
             // Below the price panel there are only volume bars, whose rows repeat until the
             // next bar starts: they are painted there by `fill_bars_down`, after the rest.
             let below_prices = panels.price_height + 1;
-            let volume_bars: Vec<(i32, i32, i32, Rgba)> = candles
-                .iter()
-                .map(|candle| {
+            let volume_bars = BarsDown::new(
+                candles.iter().map(|candle| {
                     let columns = candle.columns;
                     (columns.start, columns.end, candle.volume_top, candle.color)
-                })
-                .collect();
+                }),
+                panels.height,
+            );
             Canvas::new_in_bands(
                 options.size,
                 options.channels,

@@ -227,6 +227,35 @@ pub struct Rows<'p> {
     channels: Channels,
 }
 
+/// Bars reaching down to the bottom of an image, `(first column, last column, top row,
+/// colour)` in drawing order, prepared once for [`Rows::fill_bars_down`] in every band.
+#[derive(Debug, Clone)]
+pub struct BarsDown {
+    /// The bars that show at all: in drawing order, or by top row when `disjoint`.
+    bars: Vec<(i32, i32, i32, Rgba)>,
+    /// No two bars share a column, so their order does not matter.
+    disjoint: bool,
+}
+
+impl BarsDown {
+    /// Prepares `bars` (in drawing order) for an image whose rows end before `bottom`.
+    pub fn new(bars: impl Iterator<Item = (i32, i32, i32, Rgba)>, bottom: i32) -> Self {
+        let mut bars: Vec<_> = bars
+            .filter(|&(left, right, top, _)| left <= right && top < bottom)
+            .collect();
+        let mut spans: Vec<(i32, i32)> = bars
+            .iter()
+            .map(|&(left, right, _, _)| (left, right))
+            .collect();
+        spans.sort_unstable();
+        let disjoint = spans.windows(2).all(|pair| pair[0].1 < pair[1].0);
+        if disjoint {
+            bars.sort_by_key(|&(_, _, top, _)| top);
+        }
+        BarsDown { bars, disjoint }
+    }
+}
+
 impl Rows<'_> {
     /// Width in pixels.
     pub fn width(&self) -> u32 {
@@ -253,40 +282,38 @@ impl Rows<'_> {
         self.end_row
     }
 
-    /// Paints `bars`, in order, on the rows from `from_row` on: bar `(left, right, top, color)`
-    /// fills columns `left..=right` from row `top` down to the bottom of the image.
+    /// Paints `bars` on the rows from `from_row` on, as filling each with [`Rows::fill_rect`]
+    /// down to the bottom of the image, in order, would.
     ///
     /// Those rows must hold only the background so far, and nothing else may be drawn on them.
-    /// Then a row differs from the one above only where a bar starts, so only those rows are
-    /// painted bar by bar and every other row is a copy of the row above: a volume panel costs
-    /// about one copy per row instead of one fill per bar and row.
-    pub fn fill_bars_down(&mut self, from_row: i32, bars: &[(i32, i32, i32, Rgba)]) {
+    /// When no two bars share a column, a row then differs from the one above only by the bars
+    /// starting on it: each row is a copy of the one above with those bars added, which costs
+    /// a volume panel about one row copy per row instead of one fill per bar and row.
+    pub fn fill_bars_down(&mut self, from_row: i32, bars: &BarsDown) {
         let (start, end) = (from_row.max(self.first_row), self.end_row());
         if start >= end {
             return;
         }
-        let mut starts: Vec<i32> = bars
-            .iter()
-            .map(|&(_, _, top, _)| top.max(start))
-            .filter(|&top| top < end)
-            .collect();
-        starts.sort_unstable();
-        starts.dedup();
-        let Some(&first) = starts.first() else {
+        if !bars.disjoint {
+            for &(left, right, top, color) in &bars.bars {
+                self.fill_rect(left, top.max(start), right, end - 1, color);
+            }
+            return;
+        }
+        // Sorted by top row: the bars already started at `start` come first.
+        let Some(&(_, _, first_top, _)) = bars.bars.first() else {
             return;
         };
+        let first = first_top.max(start);
         let row_bytes = self.width as usize * self.channels as usize;
-        let mut next_start = starts.iter().peekable();
+        let mut pending = bars.bars.iter().peekable();
         for y in first..end {
-            if next_start.next_if_eq(&&y).is_some() {
-                for &(left, right, top, color) in bars {
-                    if top <= y {
-                        self.fill_rect(left, y, right, y, color);
-                    }
-                }
-            } else {
+            if y > first {
                 let row = (y - self.first_row) as usize * row_bytes;
                 self.pixels.copy_within(row - row_bytes..row, row);
+            }
+            while let Some(&(left, right, _, color)) = pending.next_if(|bar| bar.2 <= y) {
+                self.fill_rect(left, y, right, y, color);
             }
         }
     }
