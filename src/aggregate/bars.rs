@@ -59,14 +59,20 @@ pub fn volume_bars(ticks: &Rows<'_, 2>, volume_size: f64) -> Result<Bars> {
 
     ticks.for_each_chunk(|chunk| {
         let [prices, volumes] = chunk.columns;
-        // A local copy keeps the running state in registers for the inner loop.
         let mut local = state;
-        for ((&time, &price), &volume) in chunk.times.iter().zip(prices).zip(volumes) {
-            local.total += volume;
-            if local.total < local.next_bar_guard {
-                local.bar.absorb(price, volume);
-                continue;
+        let mut row = 0;
+        while row < chunk.len() {
+            // The rows that certainly stay in the current bar, absorbed by a loop whose state
+            // is plain local numbers: the compiler keeps them in registers, where a loop over
+            // the whole state (with the bar pushes in it) kept the running total on the stack.
+            let run = absorb_below_guard(&mut local, &prices[row..], &volumes[row..]);
+            row += run;
+            if row == chunk.len() {
+                break;
             }
+            let (time, price, volume) = (chunk.times[row], prices[row], volumes[row]);
+            local.total += volume;
+            row += 1;
             let number = whole_part(local.total / volume_size);
             if local.open && number == local.number {
                 local.bar.absorb(price, volume);
@@ -122,6 +128,35 @@ struct VolumeState {
     next_bar_guard: f64,
     total: f64,
     open: bool,
+}
+
+/// Absorbs the leading rows of `prices` and `volumes` whose running total stays below
+/// `state.next_bar_guard` into `state.bar` (exactly as [`Bar::absorb`] row by row, totals
+/// added in the same order), and returns how many it absorbed.
+#[inline]
+fn absorb_below_guard(state: &mut VolumeState, prices: &[f64], volumes: &[f64]) -> usize {
+    let guard = state.next_bar_guard;
+    let (mut total, mut volume_sum) = (state.total, state.bar.volume);
+    let (mut high, mut low, mut close) = (state.bar.high, state.bar.low, state.bar.close);
+    let mut absorbed = 0;
+    for (&price, &volume) in prices.iter().zip(volumes) {
+        let next_total = total + volume;
+        if !(next_total < guard) {
+            break;
+        }
+        total = next_total;
+        volume_sum += volume;
+        high = if price > high { price } else { high };
+        low = if price < low { price } else { low };
+        close = price;
+        absorbed += 1;
+    }
+    state.total = total;
+    state.bar.volume = volume_sum;
+    state.bar.high = high;
+    state.bar.low = low;
+    state.bar.close = close;
+    absorbed
 }
 
 /// A running total below which `trunc(total / volume_size)` is certainly still `number`.
