@@ -54,6 +54,25 @@ def frame_fill_ms(repeats: int) -> float:
     return median_ms(lambda: np.full((1080, 1920, 4), 7, dtype=np.uint8), repeats)
 
 
+def small_chart_vs_fill(repeats: int) -> tuple[float, float]:
+    """Median ms of ``render_to_array`` on 100 candles and of one numpy frame fill, timed in
+    alternation so that both see the same machine load."""
+    ohlc, volume = sample_ohlcv(100)
+    render = partial(render_to_array, ohlc, volume)
+
+    def fill() -> object:
+        return np.full((1080, 1920, 4), 7, dtype=np.uint8)
+
+    render(), fill()
+    render_times, fill_times = [], []
+    for _ in range(repeats):
+        for func, times in ((render, render_times), (fill, fill_times)):
+            started = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - started)
+    return statistics.median(render_times) * 1000, statistics.median(fill_times) * 1000
+
+
 def import_cost() -> tuple[float, float]:
     """Seconds and MiB of RSS that ``import kimsfinance`` costs in a fresh interpreter."""
     # Current RSS, not ru_maxrss: Linux keeps the peak across exec, so a child started from
@@ -308,7 +327,12 @@ def main() -> None:
     print("| operation | median ms |")
     print("|---|---:|")
     for name, value in rows:
-        print(f"| {name} | {value:.2f} |")
+        print(f"| {name} | {value:.3f} |")
+    chart, fill = small_chart_vs_fill(repeats * 10)
+    print(
+        f"| render_to_array, 100 candles, and a numpy frame fill, alternating | "
+        f"{chart:.3f} vs {fill:.3f} ({chart / fill:.2f}x) |"
+    )
     seconds, mib = import_cost()
     print(f"| `import kimsfinance` (fresh process) | {seconds * 1000:.0f} ms, {mib:.0f} MiB RSS |")
     for name, text in chart_type_rows(repeats):
