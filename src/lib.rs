@@ -25,6 +25,8 @@ pub mod svg;
 pub mod transform;
 
 mod bindings;
+#[cfg(test)]
+mod test_support;
 
 use pyo3::prelude::*;
 

@@ -677,6 +677,7 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
+    use crate::test_support::XorShift;
 
     /// Decodes with libwebp, the decoder Pillow uses, to RGBA.
     fn decode_with_libwebp(file: &[u8]) -> Vec<u8> {
@@ -703,13 +704,8 @@ mod tests {
     /// A chart-like image: horizontal bands and vertical bars in `colours` colours, with some
     /// scattered noise so that literals, runs and copies from above all occur.
     fn test_image(width: usize, height: usize, colours: u32, channels: usize) -> Vec<u8> {
-        let mut state = (width * 7919 + height * 31 + colours as usize) as u64 | 1;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = XorShift::new((width * 7919 + height * 31 + colours as usize) as u64 | 1);
+        let mut next = move || random.next_u64();
         let palette: Vec<[u8; 4]> = (0..colours)
             .map(|_| {
                 let word = next();

@@ -400,18 +400,14 @@ mod tests {
     use crate::aggregate::bars::tests::ticks;
     use crate::aggregate::rows::{Field, Sorting, Timestamps, CHUNK};
     use crate::input::Column;
+    use crate::test_support::XorShift;
     use numpy::ndarray::ArrayView1;
 
     /// A deterministic random walk: times with ties, prices, and volumes that are whole
     /// (exact running totals) or fractional (rounded ones, the slow path).
     fn walk(count: usize, fractional: bool) -> (Vec<i64>, Vec<f64>, Vec<f64>) {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = move || random.next_u64();
         let mut time = 1_700_000_000_000i64;
         let mut price = 100.0;
         let (mut times, mut prices, mut volumes) = (vec![], vec![], vec![]);

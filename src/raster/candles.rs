@@ -324,16 +324,11 @@ pub(crate) fn draw_grid(
 mod tests {
     use super::*;
     use crate::input::Column;
+    use crate::test_support::XorShift;
 
     fn random_walk(count: usize, seed: u64) -> Vec<[f64; 5]> {
-        // A small xorshift generator keeps the test free of extra dependencies.
-        let mut state = seed.max(1);
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % 10_000) as f64 / 10_000.0
-        };
+        let mut random = XorShift::new(seed);
+        let mut next = move || random.unit();
         let mut close = 100.0;
         (0..count)
             .map(|_| {

@@ -384,6 +384,7 @@ impl PaintedRows {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::XorShift;
 
     fn paint(rows: &mut PaintedRows, top: i32, bottom: i32) -> Vec<(i32, i32)> {
         let mut filled = Vec::new();
@@ -393,13 +394,8 @@ mod tests {
 
     #[test]
     fn merged_runs_paint_what_the_runs_paint() {
-        let mut state = 987654321u64;
-        let mut next = move |limit: i32| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % limit as u64) as i32
-        };
+        let mut random = XorShift::new(987654321);
+        let mut next = move |limit: i32| random.below(limit);
         let colours = [[1, 1, 1, 1], [2, 2, 2, 2], [3, 3, 3, 3]];
         for _ in 0..500 {
             let runs: Vec<(i32, i32, Rgba)> = (0..next(20))
@@ -451,13 +447,8 @@ mod tests {
 
     #[test]
     fn painting_matches_a_row_by_row_model() {
-        let mut state = 12345u64;
-        let mut next = move |limit: i32| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % limit as u64) as i32
-        };
+        let mut random = XorShift::new(12345);
+        let mut next = move |limit: i32| random.below(limit);
         for _ in 0..500 {
             let mut rows = PaintedRows::new(200);
             let mut model = [false; 200];

@@ -870,6 +870,7 @@ mod tests {
     use super::*;
     use crate::layout::ChartSize;
     use crate::raster::{Canvas, Channels};
+    use crate::test_support::XorShift;
 
     const INK: Rgba = [255, 255, 255, 255];
 
@@ -948,13 +949,8 @@ mod tests {
 
     #[test]
     fn runs_of_vertical_segments_paint_what_their_segments_paint() {
-        let mut state = 2463534242u64;
-        let mut next = move |limit: i32| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % limit as u64) as i32
-        };
+        let mut random = XorShift::new(2463534242);
+        let mut next = move |limit: i32| random.below(limit);
         for case in 0..3000 {
             let width = 1 + case % 9;
             // Columns of several points each (some repeated, some off the canvas), joined by
@@ -1013,12 +1009,9 @@ mod tests {
             f64::NEG_INFINITY,
             f64::NAN,
         ];
-        let mut state = 88172645463325252u64;
+        let mut random = XorShift::new(88172645463325252);
         for _ in 0..10_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            values.push((state as i64) as f64 / 1e13);
+            values.push((random.next_u64() as i64) as f64 / 1e13);
         }
         for value in values {
             assert_eq!(

@@ -294,6 +294,8 @@ mod tests {
 
     use flate2::read::GzDecoder;
 
+    use crate::test_support::XorShift;
+
     use super::*;
 
     fn python_repr(value: f64) -> String {
@@ -353,13 +355,8 @@ mod tests {
 
     #[test]
     fn written_floats_read_back_exactly() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut random = XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = move || random.next_u64();
         for round in 0..200_000 {
             let bits = next();
             // Every bit pattern, then coordinates of a typical chart.
