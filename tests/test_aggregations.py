@@ -272,6 +272,88 @@ def test_resample_equals_polars_group_by_dynamic(every, unit):
     assert got.schema["timestamp"] == pl.Datetime(unit)
 
 
+def zoned_frame(time_zone: str, seed: int) -> pl.DataFrame:
+    """Rows every 7 minutes (in UTC) across the 2026 daylight-saving changes of Europe and the
+    United States, with timestamps in ``time_zone``."""
+    spans = [
+        (datetime(2026, 3, 7), datetime(2026, 3, 30)),
+        (datetime(2026, 10, 24), datetime(2026, 11, 2)),
+    ]
+    times = pl.concat(
+        [pl.datetime_range(start, stop, "7m", eager=True, time_unit="ns") for start, stop in spans]
+    )
+    times = times.dt.replace_time_zone("UTC").dt.convert_time_zone(time_zone)
+    count = len(times)
+    rng = np.random.default_rng(seed)
+    close = 100 + np.cumsum(rng.normal(0, 0.05, count))
+    return pl.DataFrame(
+        {
+            "timestamp": times,
+            "open": close + rng.normal(0, 0.02, count),
+            "high": close + 0.1,
+            "low": close - 0.1,
+            "close": close,
+            "volume": rng.integers(0, 100, count),
+        }
+    )
+
+
+@pytest.mark.parametrize("every", ["7m", "45m", "1h", "2h", "1d", "1w"])
+@pytest.mark.parametrize("time_zone", ["Europe/Berlin", "America/New_York", "Asia/Kolkata"])
+def test_resample_of_zoned_timestamps_follows_local_time_as_polars_does(time_zone, every):
+    # polars' own windows: local days and weeks, shorter windows from the local truncation of
+    # the first row, which the daylight-saving changes in these rows shift against UTC.
+    frame = zoned_frame(time_zone, seed=len(every))
+    want = polars_resample(frame, every)
+    assert want.schema["timestamp"] == pl.Datetime("ns", time_zone)
+    assert_frames_equal(agg.ohlc_resample(frame, every), want)
+    assert_frames_equal(agg.ohlc_resample(to_pandas(frame), every), want)
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=5)
+    assert_frames_equal(agg.ohlc_resample(shuffled, every), want)
+
+
+def test_resample_of_zoned_timestamps_checks_its_input_and_keeps_dtypes():
+    frame = zoned_frame("Europe/Berlin", seed=1)
+    # In UTC the windows are those of the naive timestamps.
+    utc = frame.with_columns(pl.col("timestamp").dt.convert_time_zone("UTC"))
+    naive = utc.with_columns(pl.col("timestamp").dt.replace_time_zone(None))
+    got = agg.ohlc_resample(utc, "1h")
+    assert_frames_equal(
+        got.with_columns(pl.col("timestamp").dt.replace_time_zone(None)),
+        agg.ohlc_resample(naive, "1h"),
+    )
+    narrow = frame.with_columns(
+        pl.col("open", "high", "low", "close").cast(pl.Float32), pl.col("volume").cast(pl.Int16)
+    )
+    bars = agg.ohlc_resample(narrow, "1d")
+    assert bars.schema["open"] == pl.Float32
+    assert bars.schema["volume"] == pl.Int64  # polars widens small integer sums
+    assert bars["volume"].sum() == frame["volume"].sum()
+    without_volume = agg.ohlc_resample(frame.drop("volume"), "1d")
+    assert without_volume.schema["volume"] == pl.Int32
+    assert without_volume["volume"].to_list() == [0] * len(without_volume)
+
+    with pytest.raises(DataValidationError, match="Column 'high' has the value NaN"):
+        agg.ohlc_resample(frame.with_columns(high=pl.lit(float("nan"))), "1h")
+    with pytest.raises(DataValidationError, match="volume"):
+        agg.ohlc_resample(frame.with_columns(volume=pl.lit(-1)), "1h")
+    with pytest.raises(OperationNotSupportedError, match="calendar"):
+        agg.ohlc_resample(frame, "1mo")
+    reversed_rows = frame.reverse()
+    with pytest.raises(DataValidationError, match="not in ascending order"):
+        agg.ohlc_resample(reversed_rows, "1h", assume_sorted=True)
+
+
+def test_resample_of_zoned_timestamps_runs_on_the_cpu(monkeypatch):
+    frame = zoned_frame("America/New_York", seed=2)
+    want = polars_resample(frame, "1h")
+    # As if a GPU were there and chosen: "auto" stays on the CPU, "gpu" is refused.
+    monkeypatch.setattr(agg.EngineManager, "select_engine", staticmethod(lambda engine, *_: "gpu"))
+    assert_frames_equal(agg.ohlc_resample(frame, "1h", engine="auto"), want)
+    with pytest.raises(OperationNotSupportedError, match="CPU only"):
+        agg.ohlc_resample(frame, "1h", engine="gpu")
+
+
 def test_resample_sorts_unsorted_rows_and_keeps_the_column_name():
     frame = ohlcv_frame(3_000, seed=2).rename({"timestamp": "time"})
     shuffled = frame.sample(fraction=1.0, shuffle=True, seed=1)
@@ -753,11 +835,6 @@ def test_resample_refuses_what_it_cannot_window():
     millis = {**RESAMPLE_GOOD, "timestamp": RESAMPLE_GOOD["timestamp"].astype("datetime64[ms]")}
     with pytest.raises(ValueError, match="not a whole number of the timestamps' unit"):
         agg.ohlc_resample(millis, "500us")
-    zoned = pl.DataFrame(RESAMPLE_GOOD).with_columns(
-        pl.col("timestamp").dt.replace_time_zone("UTC")
-    )
-    with pytest.raises(OperationNotSupportedError, match="time zone 'UTC'"):
-        agg.ohlc_resample(zoned, "5m")
     with pytest.raises(DataValidationError, match="Column 'high' has the value NaN"):
         agg.ohlc_resample({**RESAMPLE_GOOD, "high": np.full(6, np.nan)}, "5m")
     with pytest.raises(ValueError, match="Column 'time' not found in df"):

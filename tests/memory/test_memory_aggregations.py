@@ -34,6 +34,11 @@ OHLCV = {
     "volume": TICKS["volume"],
 }
 
+# Time-zone-aware rows take polars' own windows (a separate path).
+ZONED = pl.DataFrame(OHLCV).with_columns(
+    pl.col("timestamp").dt.replace_time_zone("UTC").dt.convert_time_zone("Europe/Berlin")
+)
+
 CALLS = {
     "tick": lambda: agg.tick_to_ohlc(TICKS, 50),
     "tick_polars_unsorted": lambda: agg.tick_to_ohlc(SHUFFLED, 50),
@@ -43,6 +48,7 @@ CALLS = {
     "kagi": lambda: agg.kagi_to_ohlc(TICKS, reversal_pct=0.001),
     "line_break": lambda: agg.three_line_break_to_ohlc(TICKS),
     "resample": lambda: agg.ohlc_resample(OHLCV, "5m"),
+    "resample_zoned": lambda: agg.ohlc_resample(ZONED, "5m"),
     "reductions": lambda: (
         agg.volume_sum(TICKS["volume"]),
         agg.volume_weighted_price(TICKS["price"], TICKS["volume"]),
@@ -87,6 +93,10 @@ ERRORS = {
         DataValidationError,
     ),
     "calendar_timeframe": (lambda: agg.ohlc_resample(OHLCV, "1mo"), OperationNotSupportedError),
+    "zoned_nan_price": (
+        lambda: agg.ohlc_resample(ZONED.with_columns(high=pl.lit(float("nan"))), "5m"),
+        DataValidationError,
+    ),
     "bad_engine": (lambda: agg.tick_to_ohlc(TICKS, 5, engine="tpu"), ConfigurationError),
 }
 

@@ -559,10 +559,16 @@ def ohlc_resample(
     column, as in the original). Columns ``open``, ``high``, ``low``, ``close`` are required;
     the first output column is named ``timestamp_col``. String timestamps are parsed.
 
+    Time-zone-aware timestamps are resampled by polars' own ``group_by_dynamic``, as in the
+    original: windows of days and weeks are local calendar days and weeks, shorter windows
+    start at the local truncation of the first timestamp and then follow every
+    ``timeframe``, so across a daylight-saving change they can differ from UTC-aligned ones.
+    That path checks its input like the others but runs on the CPU only, with the copies
+    polars makes (``engine="gpu"`` raises ``OperationNotSupportedError``).
+
     Fixed from the original: any fixed duration works, not only eight; ``engine="auto"`` never
     fails (the original passed ``engine=None`` to polars). Calendar units ("1mo", "1q", "1y")
-    raise ``OperationNotSupportedError``; time-zone-aware timestamps raise it too, since their
-    windows follow local time.
+    raise ``OperationNotSupportedError``.
     """
     if not isinstance(timeframe, str):
         raise TypeError(f"timeframe must be a string such as '5m', got {timeframe!r}.")
@@ -571,18 +577,21 @@ def ohlc_resample(
     prices = ("open", "high", "low", "close")
     columns = _read_columns(df, "df", (timestamp_col, *prices), ("volume",))
     timestamps = _timestamps(columns[timestamp_col], timestamp_col, allow_integers=False)
-    if timestamps.time_zone is not None:
-        from ..core.exceptions import OperationNotSupportedError
-
-        # TODO: resample time-zone-aware timestamps; polars aligns their windows to local
-        # time, which shifts with daylight saving, so epoch-aligned UTC windows would differ.
-        raise OperationNotSupportedError(
-            f"Column {timestamp_col!r} has the time zone {timestamps.time_zone!r}; resampling "
-            "needs timestamps without a time zone (for example "
-            "df.with_columns(pl.col(...).dt.replace_time_zone(None)))."
-        )
     placement = _placement(engine, len(timestamps.values))
+    zoned = timestamps.time_zone is not None
+    if zoned and placement["engine"] == "gpu":
+        if engine == "gpu":
+            from ..core.exceptions import OperationNotSupportedError
+
+            raise OperationNotSupportedError(
+                f"Column {timestamp_col!r} has the time zone {timestamps.time_zone!r}; "
+                "resampling time-zone-aware timestamps runs on the CPU only "
+                "(engine='cpu' or 'auto')."
+            )
+        placement = {"engine": "cpu", "fall_back_to_cpu": False}
     volume = columns.get("volume")
+    # For zoned timestamps this pass only checks the input (same checks and messages as for
+    # naive ones, and the cheap part): their windows are polars' own, below.
     arrays = _native.resample_bars(
         timestamps.values,
         *(columns[name].values for name in prices),
@@ -595,10 +604,49 @@ def ohlc_resample(
     )
     pl = _polars()
     price_dtype = _polars_dtype(columns["open"])
+    if zoned:
+        return _resample_in_time_zone(columns, timestamps, timeframe, timestamp_col, price_dtype)
     if volume is None:
         frame = _frame(arrays, timestamps, timestamp_col, price_dtype, pl.Float64)
         return frame.with_columns(pl.lit(0, dtype=pl.Int32).alias("volume"))
     return _frame(arrays, timestamps, timestamp_col, price_dtype, _sum_dtype(_polars_dtype(volume)))
+
+
+def _resample_in_time_zone(
+    columns: dict[str, _Column],
+    timestamps: _Timestamps,
+    timeframe: str,
+    timestamp_col: str,
+    price_dtype: Any,
+) -> Any:
+    """``ohlc_resample`` of checked, time-zone-aware columns by polars' ``group_by_dynamic``,
+    with the column dtypes of the native path."""
+    pl = _polars()
+    times = timestamps.series(timestamp_col, timestamps.values)
+    prices = ("open", "high", "low", "close")
+    volume = columns.get("volume")
+    frame = pl.DataFrame(
+        [
+            times,
+            *(pl.Series(name, columns[name].values) for name in prices),
+            *([] if volume is None else [pl.Series("volume", volume.values)]),
+        ]
+    )
+    if not times.is_sorted():
+        frame = frame.sort(timestamp_col, maintain_order=True)
+    aggregations = [
+        pl.col("open").first(),
+        pl.col("high").max(),
+        pl.col("low").min(),
+        pl.col("close").last(),
+    ]
+    if volume is not None:
+        aggregations.append(pl.col("volume").sum())
+    bars = frame.group_by_dynamic(timestamp_col, every=timeframe).agg(aggregations)
+    bars = bars.with_columns(pl.col(prices).cast(price_dtype))
+    if volume is None:
+        return bars.with_columns(pl.lit(0, dtype=pl.Int32).alias("volume"))
+    return bars.with_columns(pl.col("volume").cast(_sum_dtype(_polars_dtype(volume))))
 
 
 # --- small aggregations --------------------------------------------------------------------
