@@ -279,7 +279,9 @@ pub fn render_candles_with(data: &Ohlcv<'_>, options: &CandleOptions, painter: P
             };
             // Below the price panel there are only volume bars, whose rows repeat until the
             // next bar starts: they are painted there by `fill_bars_down`, after the rest.
-            let below_prices = panels.price_height + 1;
+            // The row just below the panel is not left to it: the outline of a flat hollow
+            // body on the panel's last row reaches one row lower (Pillow's rule).
+            let below_prices = panels.price_height + 2;
             let volume_bars = BarsDown::new(
                 candles.iter().map(|candle| {
                     let columns = candle.columns;
@@ -381,6 +383,43 @@ mod tests {
             direct.pixels() == columns.pixels(),
             "painters differ for {count} candles at {width}x{height}, {body:?}, {batch:?}"
         );
+    }
+
+    #[test]
+    fn a_flat_hollow_body_on_the_lowest_row_reaches_into_the_volume_panel() {
+        // A doji whose open, close and low are the lowest price sits on the price panel's
+        // last row; its outline reaches one row lower, where the volume bars start.
+        let mut rows = random_walk(40, 7);
+        let lowest = rows.iter().map(|row| row[2]).fold(f64::INFINITY, f64::min) - 1.0;
+        rows[17] = [lowest, lowest + 0.5, lowest, lowest, 0.0];
+        rows[18][4] = 1.0;
+        let column = |k: usize| rows.iter().map(|row| row[k]).collect::<Vec<f64>>();
+        let columns: Vec<Vec<f64>> = (0..5).map(column).collect();
+        let data = Ohlcv::new(
+            Column::from_slice(&columns[0]),
+            Column::from_slice(&columns[1]),
+            Column::from_slice(&columns[2]),
+            Column::from_slice(&columns[3]),
+            Column::from_slice(&columns[4]),
+        )
+        .unwrap();
+        for height in [250, 2_000] {
+            let options = CandleOptions {
+                size: ChartSize::new(400, height).unwrap(),
+                palette: Palette::resolve("modern", Default::default(), true),
+                channels: Channels::Rgba,
+                show_grid: true,
+                wick_width_ratio: 0.1,
+                batch: None,
+                body: BodyStyle::HollowRising,
+            };
+            let direct = render_candles_with(&data, &options, Painter::Direct);
+            let columns = render_candles_with(&data, &options, Painter::Columns);
+            assert!(
+                direct.pixels() == columns.pixels(),
+                "painters differ at height {height}"
+            );
+        }
     }
 
     #[test]
