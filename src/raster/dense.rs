@@ -36,7 +36,8 @@ pub trait ColumnItems {
     fn pass(&self, shape: &Self::Shape) -> usize;
 
     /// Calls `run(top, bottom, color)` for each vertical run (rows `top..=bottom`) that the
-    /// item draws in column `x`, in *reverse* of the order the item draws them.
+    /// item draws in column `x`, in *reverse* of the order the item draws them (runs of one
+    /// colour may come in any order among themselves: painting them gives the same pixels).
     fn runs(&self, shape: &Self::Shape, x: i32, run: &mut impl FnMut(i32, i32, Rgba));
 }
 
