@@ -48,14 +48,7 @@ fn random_walk(count: usize) -> [Vec<f64>; 5] {
 
 /// Borrowed views of the five columns of [`random_walk`].
 fn ohlcv(columns: &[Vec<f64>; 5]) -> Ohlcv<'_> {
-    Ohlcv::new(
-        Column::from_slice(&columns[0]),
-        Column::from_slice(&columns[1]),
-        Column::from_slice(&columns[2]),
-        Column::from_slice(&columns[3]),
-        Column::from_slice(&columns[4]),
-    )
-    .expect("valid data")
+    Ohlcv::from_slices(columns.each_ref().map(Vec::as_slice)).expect("valid data")
 }
 
 fn options() -> CandleOptions {

@@ -176,6 +176,12 @@ pub struct Ohlcv<'a> {
 }
 
 impl<'a> Ohlcv<'a> {
+    /// [`Ohlcv::new`] over slices of `f64`: open, high, low, close and volume.
+    pub fn from_slices(columns: [&'a [f64]; 5]) -> Result<Self> {
+        let [open, high, low, close, volume] = columns.map(Column::from_slice);
+        Ohlcv::new(open, high, low, close, volume)
+    }
+
     /// Checks that all columns have the same, non-zero length and that no volume is negative.
     ///
     /// NaN and infinite prices are allowed here: the layout skips such candles.

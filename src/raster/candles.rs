@@ -325,7 +325,6 @@ pub(crate) fn draw_grid(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Column;
     use crate::test_support::XorShift;
 
     fn random_walk(count: usize, seed: u64) -> Vec<[f64; 5]> {
@@ -344,6 +343,17 @@ mod tests {
             .collect()
     }
 
+    /// The five columns (open, high, low, close, volume) of `rows`.
+    fn columns_of(rows: &[[f64; 5]]) -> Vec<Vec<f64>> {
+        (0..5)
+            .map(|k| rows.iter().map(|row| row[k]).collect())
+            .collect()
+    }
+
+    fn ohlcv_of(columns: &[Vec<f64>]) -> Ohlcv<'_> {
+        Ohlcv::from_slices(std::array::from_fn(|k| columns[k].as_slice())).unwrap()
+    }
+
     fn both_painters_agree(
         count: usize,
         width: u32,
@@ -352,22 +362,14 @@ mod tests {
         batch: Option<bool>,
     ) {
         let rows = random_walk(count, count as u64 * 31 + width as u64);
-        let column = |k: usize| rows.iter().map(|row| row[k]).collect::<Vec<f64>>();
-        let mut columns: Vec<Vec<f64>> = (0..5).map(column).collect();
+        let mut columns = columns_of(&rows);
         if height > 1_000 {
             // Volumes of a few sizes, zero included: many bars start on one row.
             for volume in &mut columns[4] {
                 *volume = (*volume / 250.0).floor() * 250.0;
             }
         }
-        let data = Ohlcv::new(
-            Column::from_slice(&columns[0]),
-            Column::from_slice(&columns[1]),
-            Column::from_slice(&columns[2]),
-            Column::from_slice(&columns[3]),
-            Column::from_slice(&columns[4]),
-        )
-        .unwrap();
+        let data = ohlcv_of(&columns);
         let options = CandleOptions {
             size: ChartSize::new(width as i64, height as i64).unwrap(),
             palette: Palette::resolve("modern", Default::default(), true),
@@ -393,16 +395,8 @@ mod tests {
         let lowest = rows.iter().map(|row| row[2]).fold(f64::INFINITY, f64::min) - 1.0;
         rows[17] = [lowest, lowest + 0.5, lowest, lowest, 0.0];
         rows[18][4] = 1.0;
-        let column = |k: usize| rows.iter().map(|row| row[k]).collect::<Vec<f64>>();
-        let columns: Vec<Vec<f64>> = (0..5).map(column).collect();
-        let data = Ohlcv::new(
-            Column::from_slice(&columns[0]),
-            Column::from_slice(&columns[1]),
-            Column::from_slice(&columns[2]),
-            Column::from_slice(&columns[3]),
-            Column::from_slice(&columns[4]),
-        )
-        .unwrap();
+        let columns = columns_of(&rows);
+        let data = ohlcv_of(&columns);
         for height in [250, 2_000] {
             let options = CandleOptions {
                 size: ChartSize::new(400, height).unwrap(),
