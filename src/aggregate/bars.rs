@@ -141,7 +141,7 @@ fn absorb_below_guard(state: &mut VolumeState, prices: &[f64], volumes: &[f64]) 
     let mut absorbed = 0;
     for (&price, &volume) in prices.iter().zip(volumes) {
         let next_total = total + volume;
-        if !(next_total < guard) {
+        if next_total >= guard {
             break;
         }
         total = next_total;
