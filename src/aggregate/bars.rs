@@ -211,6 +211,49 @@ pub(crate) mod tests {
         .unwrap()
     }
 
+    /// OHLCV rows over borrowed slices: `columns` are open, high, low, close and volume.
+    pub(crate) fn ohlcv_rows<'a>(
+        times: &'a [i64],
+        columns: [&'a [f64]; 5],
+        sorting: Sorting,
+    ) -> Rows<'a, 5> {
+        let [open, high, low, close, volume] = columns.map(Column::from_slice);
+        Rows::new(
+            Timestamps {
+                name: "timestamp",
+                values: ArrayView1::from(times),
+            },
+            [
+                Field::price("open", open),
+                Field::price("high", high),
+                Field::price("low", low),
+                Field::price("close", close),
+                Field::volume("volume", volume),
+            ],
+            sorting,
+        )
+        .unwrap()
+    }
+
+    /// OHLC rows without volume whose four prices are all `prices`, sorted already.
+    pub(crate) fn price_rows<'a>(times: &'a [i64], prices: &'a [f64]) -> Rows<'a, 4> {
+        let price = || Column::from_slice(prices);
+        Rows::new(
+            Timestamps {
+                name: "timestamp",
+                values: ArrayView1::from(times),
+            },
+            [
+                Field::price("open", price()),
+                Field::price("high", price()),
+                Field::price("low", price()),
+                Field::price("close", price()),
+            ],
+            Sorting::RequireSorted,
+        )
+        .unwrap()
+    }
+
     /// Bars as (timestamp, open, high, low, close, volume) rows.
     pub(crate) fn rows_of(bars: &Bars) -> Vec<(i64, f64, f64, f64, f64, f64)> {
         (0..bars.len())

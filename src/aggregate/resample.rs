@@ -89,10 +89,8 @@ pub fn resample<const N: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::bars::tests::rows_of;
-    use crate::aggregate::rows::{Field, Sorting, Timestamps};
-    use crate::input::Column;
-    use numpy::ndarray::ArrayView1;
+    use crate::aggregate::bars::tests::{ohlcv_rows, price_rows, rows_of};
+    use crate::aggregate::rows::Sorting;
 
     #[test]
     fn minutes_group_into_aligned_windows_and_empty_windows_are_skipped() {
@@ -103,21 +101,11 @@ mod tests {
         let low = [0.5, 0.9, 2.5, 3.5];
         let close = [2.5, 1.2, 3.2, 4.2];
         let volume = [10.0, 20.0, 30.0, 40.0];
-        let rows = Rows::new(
-            Timestamps {
-                name: "timestamp",
-                values: ArrayView1::from(&times),
-            },
-            [
-                Field::price("open", Column::from_slice(&open)),
-                Field::price("high", Column::from_slice(&high)),
-                Field::price("low", Column::from_slice(&low)),
-                Field::price("close", Column::from_slice(&close)),
-                Field::volume("volume", Column::from_slice(&volume)),
-            ],
+        let rows = ohlcv_rows(
+            &times,
+            [&open, &high, &low, &close, &volume],
             Sorting::SortIfNeeded,
-        )
-        .unwrap();
+        );
         let bars = resample(&rows, "5m", 1_000_000_000).unwrap();
         assert_eq!(
             rows_of(&bars),
@@ -133,21 +121,7 @@ mod tests {
     fn rows_at_the_last_representable_time_do_not_stall_the_pass() {
         let times = [i64::MAX - 1, i64::MAX];
         let prices = [1.0, 2.0];
-        let price = || Column::from_slice(&prices);
-        let rows = Rows::new(
-            Timestamps {
-                name: "t",
-                values: ArrayView1::from(&times),
-            },
-            [
-                Field::price("open", price()),
-                Field::price("high", price()),
-                Field::price("low", price()),
-                Field::price("close", price()),
-            ],
-            Sorting::RequireSorted,
-        )
-        .unwrap();
+        let rows = price_rows(&times, &prices);
         // Both windows are cut at i64::MAX, so each row gets its own bar; what matters is that
         // the pass ends.
         let bars = resample(&rows, "1h", 1).unwrap();
@@ -158,21 +132,7 @@ mod tests {
     fn without_volume_the_volume_is_zero() {
         let times = [0, 1];
         let prices = [1.0, 2.0];
-        let price = || Column::from_slice(&prices);
-        let rows = Rows::new(
-            Timestamps {
-                name: "t",
-                values: ArrayView1::from(&times),
-            },
-            [
-                Field::price("open", price()),
-                Field::price("high", price()),
-                Field::price("low", price()),
-                Field::price("close", price()),
-            ],
-            Sorting::RequireSorted,
-        )
-        .unwrap();
+        let rows = price_rows(&times, &prices);
         // Hour timestamps 0 and 1 share one day.
         let bars = resample(&rows, "1d", 3_600_000_000_000).unwrap();
         assert_eq!(rows_of(&bars), [(0, 1.0, 2.0, 1.0, 2.0, 0.0)]);

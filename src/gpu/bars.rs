@@ -397,11 +397,9 @@ fn reduce(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::bars::tests::ticks;
-    use crate::aggregate::rows::{Field, Sorting, Timestamps, CHUNK};
-    use crate::input::Column;
+    use crate::aggregate::bars::tests::{ohlcv_rows, ticks};
+    use crate::aggregate::rows::{Sorting, CHUNK};
     use crate::test_support::XorShift;
-    use numpy::ndarray::ArrayView1;
 
     /// A deterministic random walk: times with ties, prices, and volumes that are whole
     /// (exact running totals) or fractional (rounded ones, the slow path).
@@ -447,21 +445,11 @@ mod tests {
                         "volume bars, {count} rows, size {size}, fractional {fractional}"
                     );
                 }
-                let ohlcv = Rows::new(
-                    Timestamps {
-                        name: "t",
-                        values: ArrayView1::from(&times),
-                    },
-                    [
-                        Field::price("open", Column::from_slice(&prices)),
-                        Field::price("high", Column::from_slice(&prices)),
-                        Field::price("low", Column::from_slice(&prices)),
-                        Field::price("close", Column::from_slice(&prices)),
-                        Field::volume("volume", Column::from_slice(&volumes)),
-                    ],
+                let ohlcv = ohlcv_rows(
+                    &times,
+                    [&prices, &prices, &prices, &prices, &volumes],
                     Sorting::RequireSorted,
-                )
-                .unwrap();
+                );
                 for every in ["1s", "1m", "1h"] {
                     assert_eq!(
                         resample(&ohlcv, every, 1_000_000).unwrap(),
